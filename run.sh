@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Runs the whole AgentOps system on this machine in the foreground: PostgreSQL (local, under .data/,
+# unless AgentOps__Postgres is set), the web tier with a co-hosted silo on http://localhost:8080,
+# and --silos N-1 further silo processes. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+PORT=8080
+SILOS=1
+BOOKS=""
+usage() { echo "usage: ./run.sh [--port N] [--silos N] [--books N]"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) PORT="$2"; shift 2 ;;
+    --silos) SILOS="$2"; shift 2 ;;
+    --books) BOOKS="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1"; usage; exit 2 ;;
+  esac
+done
+[[ "$PORT" =~ ^[0-9]+$ && "$SILOS" =~ ^[1-9][0-9]*$ ]] || { usage; exit 2; }
+
+log() { printf '[run.sh] %s\n' "$*"; }
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+PG_STARTED_HERE=0
+PGDATA="$ROOT/.data/postgres"
+PGPORT="${AGENTOPS_PG_PORT:-55432}"
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] || { echo "PostgreSQL binaries not found (apt-get install postgresql)"; exit 1; }
+  echo "$dir"
+}
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+if [ -z "${AgentOps__Postgres:-}" ]; then
+  PGBIN=$(pg_bin)
+  mkdir -p "$ROOT/.data"
+  if [ "$(id -u)" = 0 ]; then
+    # PostgreSQL refuses to run as root: the data belongs to the postgres user, who must reach it.
+    chmod o+x "$ROOT" "$ROOT/.data"
+    d=$ROOT; while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
+  fi
+  if [ ! -s "$PGDATA/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $PGDATA"
+    mkdir -p "$PGDATA"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA"
+    as_pg "$PGBIN/initdb" -D "$PGDATA" -U agentops --auth=trust -E UTF8 >/dev/null
+    cat >> "$PGDATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '$PGDATA'
+max_connections = 200
+shared_buffers = 256MB
+CONF
+  fi
+  pg_ready() { "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PGPORT" -q; }
+  if pg_ready; then
+    log "reusing the PostgreSQL server already running on port $PGPORT"
+  else
+    # A server killed with -9 leaves postmaster.pid behind. If its process is gone (or a zombie),
+    # the lock is stale: remove it and let PostgreSQL's crash recovery do the rest.
+    if [ -f "$PGDATA/postmaster.pid" ]; then
+      pid=$(head -n 1 "$PGDATA/postmaster.pid")
+      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+      if [ -z "$state" ] || [ "$state" = Z ]; then
+        log "removing the stale lock of a PostgreSQL server that is no longer running (pid $pid)"
+        rm -f "$PGDATA/postmaster.pid"
+      fi
+    fi
+    if [ -f "$PGDATA/postmaster.pid" ]; then
+      log "waiting for the PostgreSQL server that is starting up"
+      for _ in $(seq 1 60); do pg_ready && break; sleep 1; done
+    else
+      log "starting PostgreSQL on port $PGPORT"
+      as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 120 start >/dev/null
+      PG_STARTED_HERE=1
+    fi
+    pg_ready || { log "PostgreSQL is not accepting connections; see $PGDATA/server.log"; exit 1; }
+  fi
+  if ! as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U agentops -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='agentops'" | grep -q 1; then
+    as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U agentops agentops
+  fi
+  export AgentOps__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=agentops;Username=agentops;Maximum Pool Size=100"
+fi
+
+# --- build ------------------------------------------------------------------------------------
+log "building (Release)"
+dotnet build "$ROOT/src/Web/Web.csproj" -c Release -nologo -v q -clp:ErrorsOnly
+[ "$SILOS" -gt 1 ] && dotnet build "$ROOT/src/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly
+
+# --- processes --------------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping"
+  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$PG_STARTED_HERE" = 1 ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null || true; fi
+  log "stopped"
+}
+trap cleanup INT TERM EXIT
+
+export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export AgentOps__PublicUrl="http://localhost:$PORT"
+[ -n "$BOOKS" ] && export AgentOps__Seed__Books="$BOOKS"
+
+dotnet "$ROOT/src/Web/bin/Release/net10.0/AgentOps.Web.dll" --urls "http://0.0.0.0:$PORT" \
+  --contentRoot "$ROOT/src/Web" &
+PIDS+=($!)
+for i in $(seq 2 "$SILOS"); do
+  AgentOps__Cluster__SiloPort=$((11110 + i)) AgentOps__Cluster__GatewayPort=$((29999 + i)) \
+    dotnet "$ROOT/src/Silo/bin/Release/net10.0/AgentOps.Silo.dll" --contentRoot "$ROOT/src/Silo" &
+  PIDS+=($!)
+done
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://localhost:$PORT/health" >/dev/null 2>&1; then break; fi
+  kill -0 "${PIDS[0]}" 2>/dev/null || { log "the web process exited"; exit 1; }
+  sleep 1
+done
+log "AgentOps is up with $SILOS silo(s):"
+log "  front door  http://localhost:$PORT/store/books"
+log "  health      http://localhost:$PORT/health"
+log "  OpenAPI     http://localhost:$PORT/openapi/v1.json"
+log "Ctrl-C stops it."
+wait "${PIDS[0]}"

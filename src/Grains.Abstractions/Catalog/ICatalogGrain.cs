@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+
+namespace AgentOps.Catalog;
+
+/// <summary>The book catalog. One activation (key 0) owns every book; reads interleave.</summary>
+[Alias("AgentOps.ICatalogGrain")]
+public interface ICatalogGrain : IGrainWithIntegerKey
+{
+    [Alias("List"), ReadOnly]
+    Task<ImmutableArray<Book>> ListAsync(bool includeInactive);
+
+    [Alias("Get"), ReadOnly]
+    Task<Book?> GetAsync(Guid id);
+
+    [Alias("GetMany"), ReadOnly]
+    Task<ImmutableArray<Book>> GetManyAsync(ImmutableArray<Guid> ids);
+
+    [Alias("Create")]
+    Task<BookResult> CreateAsync(Guid id, BookDraft draft);
+
+    [Alias("Update")]
+    Task<BookResult> UpdateAsync(Guid id, BookPatch patch);
+
+    /// <summary>Adds the books that are not in the catalog yet; returns how many were added.</summary>
+    [Alias("Seed")]
+    Task<int> SeedAsync(ImmutableArray<Book> books);
+}

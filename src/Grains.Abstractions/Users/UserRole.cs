@@ -1,0 +1,9 @@
+namespace AgentOps.Users;
+
+[GenerateSerializer, Alias("AgentOps.UserRole")]
+public enum UserRole
+{
+    Customer = 0,
+    StoreAdmin = 1,
+    WarehouseStaff = 2,
+}

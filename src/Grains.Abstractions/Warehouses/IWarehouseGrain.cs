@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace AgentOps.Warehouses;
+
+/// <summary>One warehouse (key = its name) with its own stock and shipment log.</summary>
+[Alias("AgentOps.IWarehouseGrain")]
+public interface IWarehouseGrain : IGrainWithStringKey
+{
+    [Alias("GetSnapshot"), ReadOnly]
+    Task<WarehouseSnapshot> GetSnapshotAsync();
+
+    /// <summary>Answers a health check; throws <see cref="WarehouseUnavailableException"/> when offline.</summary>
+    [Alias("Ping")]
+    Task<DateTimeOffset> PingAsync();
+
+    [Alias("GetStock"), ReadOnly]
+    Task<ImmutableArray<StockLine>> GetStockAsync();
+
+    [Alias("GetBookStock"), ReadOnly]
+    Task<StockLine?> GetBookStockAsync(Guid bookId);
+
+    [Alias("SetStock")]
+    Task<Common.OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy);
+
+    /// <summary>Adds stock lines for books this warehouse has never stocked; existing lines are kept.</summary>
+    [Alias("SeedStock")]
+    Task<int> SeedStockAsync(ImmutableArray<StockLine> lines);
+
+    [Alias("Ship")]
+    Task<ShipmentOutcome> ShipAsync(ShipmentRequest request);
+
+    [Alias("GetShipments"), ReadOnly]
+    Task<ImmutableArray<ShipmentConfirmation>> GetShipmentsAsync();
+
+    [Alias("SetFault")]
+    Task SetFaultAsync(FaultKind kind, TimeSpan? delay, string setBy);
+
+    [Alias("ClearFault")]
+    Task ClearFaultAsync(string clearedBy);
+}

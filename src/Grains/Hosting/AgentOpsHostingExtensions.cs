@@ -1,0 +1,171 @@
+using System.Net;
+using AgentOps.Catalog;
+using AgentOps.Warehouses;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+
+namespace AgentOps.Hosting;
+
+/// <summary>
+/// The one place that configures the cluster. <c>src/Silo</c>, <c>src/Web</c> (co-hosted silo or client)
+/// and the tests all call these, so they run the same configuration.
+/// </summary>
+public static class AgentOpsHostingExtensions
+{
+    /// <summary>Binds and validates every <c>AgentOps:*</c> options class.</summary>
+    public static IServiceCollection AddAgentOpsOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(AgentOpsOptionsMarker)))
+        {
+            return services;
+        }
+        services.AddSingleton<AgentOpsOptionsMarker>();
+
+        services.AddOptions<AgentOpsStorageOptions>().BindConfiguration(AgentOpsStorageOptions.Section)
+            .PostConfigure(o => o.ConnectionString ??= configuration["AgentOps:Postgres"]).ValidateOnStart();
+        services.AddOptions<AgentOpsClusterOptions>().BindConfiguration(AgentOpsClusterOptions.Section).ValidateOnStart();
+        services.AddOptions<BookstoreOptions>().BindConfiguration(BookstoreOptions.Section).ValidateOnStart();
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section).ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
+        services.AddOptions<WarehouseHostingOptions>()
+            .Configure(o =>
+            {
+                o.Names = ReadWarehouseNames(configuration);
+                o.PublicUrl = configuration["AgentOps:PublicUrl"] ?? o.PublicUrl;
+            });
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOpsStorageOptions>, StorageOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BookstoreOptions>, BookstoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>Configures a silo: membership, PostgreSQL storage and reminders, schema, seed data, warehouse registration.</summary>
+    public static ISiloBuilder AddAgentOpsSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddAgentOpsOptions(configuration);
+        var cluster = Read<AgentOpsClusterOptions>(configuration, AgentOpsClusterOptions.Section);
+        var storage = Read<AgentOpsStorageOptions>(configuration, AgentOpsStorageOptions.Section);
+        storage.ConnectionString ??= configuration["AgentOps:Postgres"];
+        var bookstore = Read<BookstoreOptions>(configuration, BookstoreOptions.Section);
+
+        if (cluster.Membership != MembershipProvider.External)
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+        }
+
+        switch (cluster.Membership)
+        {
+            case MembershipProvider.Postgres:
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = StorageNames.Invariant;
+                    o.ConnectionString = RequireConnectionString(storage);
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                break;
+            case MembershipProvider.Localhost:
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                break;
+        }
+
+        if (storage.Provider == StorageProvider.Postgres)
+        {
+            var connectionString = RequireConnectionString(storage);
+            silo.AddAdoNetGrainStorage(StorageNames.Store, o =>
+            {
+                o.Invariant = StorageNames.Invariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.AddAdoNetGrainStorage(StorageNames.PubSub, o =>
+            {
+                o.Invariant = StorageNames.Invariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = StorageNames.Invariant;
+                o.ConnectionString = connectionString;
+            });
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Store);
+            silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            silo.UseInMemoryReminderService();
+        }
+
+        // Reminders shorter than Orleans' one-minute floor are allowed only when configured (tests, demos).
+        var shortest = new[] { bookstore.HealthCheckPeriod, bookstore.ReconciliationPeriod, bookstore.OrderResumePeriod }.Min();
+        if (shortest < TimeSpan.FromMinutes(1))
+        {
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = shortest);
+        }
+
+        silo.Services.AddSingleton<SchemaMigrator>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrationParticipant>();
+        silo.Services.AddSingleton<BookstoreSeeder>();
+        silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<BookstoreSeeder>().SeedAsync(cancellationToken));
+        silo.Services.AddHostedService<WarehouseAutoRegistration>();
+        return silo;
+    }
+
+    /// <summary>Configures an Orleans client (the web tier when it does not co-host a silo).</summary>
+    public static IClientBuilder AddAgentOpsClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        client.Services.AddAgentOpsOptions(configuration);
+        var cluster = Read<AgentOpsClusterOptions>(configuration, AgentOpsClusterOptions.Section);
+        var storage = Read<AgentOpsStorageOptions>(configuration, AgentOpsStorageOptions.Section);
+        storage.ConnectionString ??= configuration["AgentOps:Postgres"];
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        if (cluster.Membership == MembershipProvider.Localhost)
+        {
+            client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+        }
+        else
+        {
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = StorageNames.Invariant;
+                o.ConnectionString = RequireConnectionString(storage);
+            });
+        }
+        return client;
+    }
+
+    /// <summary><c>AgentOps:Warehouses</c> as "alpha,beta" or as an array.</summary>
+    public static IReadOnlyList<string> ReadWarehouseNames(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("AgentOps:Warehouses");
+        var values = section.Value is { } single
+            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value).OfType<string>();
+        return values.Select(WarehouseNames.Normalize).Distinct().ToList();
+    }
+
+    private static T Read<T>(IConfiguration configuration, string section) where T : new() =>
+        configuration.GetSection(section).Get<T>() ?? new T();
+
+    private static string RequireConnectionString(AgentOpsStorageOptions storage) =>
+        string.IsNullOrWhiteSpace(storage.ConnectionString)
+            ? throw new OptionsValidationException(nameof(AgentOpsStorageOptions), typeof(AgentOpsStorageOptions),
+                ["AgentOps:Postgres (the PostgreSQL connection string) is required; set AgentOps__Postgres or AgentOps__Storage__Provider=Memory."])
+            : storage.ConnectionString;
+
+    private sealed class AgentOpsOptionsMarker;
+}

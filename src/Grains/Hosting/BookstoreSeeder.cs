@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using AgentOps.Catalog;
+using AgentOps.Common;
+using AgentOps.Inventory;
+using AgentOps.Users;
+using AgentOps.Warehouses;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentOps.Hosting;
+
+/// <summary>
+/// Writes the seed data on start-up. Every step is idempotent (fixed ids, add-if-missing), so every silo
+/// may run it on every start; it also makes sure the health-check and reconciliation reminders exist.
+/// </summary>
+public sealed class BookstoreSeeder(
+    IGrainFactory grains,
+    IOptions<SeedOptions> options,
+    IOptions<WarehouseHostingOptions> hosting,
+    TimeProvider clock,
+    ILogger<BookstoreSeeder> logger)
+{
+    public static readonly ImmutableArray<NewUser> Users =
+    [
+        new("admin@bookstore.com", "admin123", "Store Admin", UserRole.StoreAdmin, null),
+        new("alice@customer.com", "alice123", "Alice", UserRole.Customer, null),
+        new("staff@warehouse-alpha.com", "staff123", "Alpha Staff", UserRole.WarehouseStaff, "alpha"),
+        new("staff@warehouse-beta.com", "staff123", "Beta Staff", UserRole.WarehouseStaff, "beta"),
+    ];
+
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var seed = options.Value;
+        if (seed.Enabled)
+        {
+            var books = SeedCatalog.Books(seed.Books, clock.GetUtcNow());
+            var added = await grains.GetGrain<ICatalogGrain>(0).SeedAsync(books);
+
+            if (seed.SeedUsers)
+            {
+                foreach (var user in Users)
+                {
+                    var result = await grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(user.Email)).RegisterAsync(user);
+                    if (result.Error is { Kind: not ErrorKind.Conflict } error)
+                        throw new InvalidOperationException($"Seeding user {user.Email} failed: {error.Message}");
+                }
+            }
+
+            var stock = books.Select(b => new StockLine(b.Id, seed.InitialStock)).ToImmutableArray();
+            var registry = grains.GetGrain<IWarehouseRegistryGrain>(0);
+            foreach (var warehouse in seed.Warehouses.Select(WarehouseNames.Normalize))
+            {
+                // Large catalogs go in slices so that no single message carries 10,000 lines.
+                foreach (var chunk in stock.Chunk(2000))
+                {
+                    await grains.GetGrain<IWarehouseGrain>(warehouse).SeedStockAsync([.. chunk]);
+                }
+                if (await registry.GetAsync(warehouse) is null)
+                {
+                    await registry.RegisterAsync(warehouse, $"{hosting.Value.PublicUrl.TrimEnd('/')}/warehouses/{warehouse}");
+                }
+            }
+            logger.LogInformation("Seed data checked: {Books} books ({Added} new), {Warehouses} warehouses", books.Length, added, seed.Warehouses.Length);
+        }
+
+        await grains.GetGrain<IWarehouseRegistryGrain>(0).EnsureStartedAsync();
+        await grains.GetGrain<IReconciliationGrain>(0).EnsureStartedAsync();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Collections.Immutable;
+using AgentOps.Catalog;
+using AgentOps.Common;
+using AgentOps.Hosting;
+using AgentOps.Inventory;
+using AgentOps.OpsEvents;
+using AgentOps.Warehouses;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentOps.Orders;
+
+/// <summary>
+/// An order as a durable state machine. PENDING is written (with its resume reminder) before any warehouse is
+/// asked to ship; an order whose silo dies is driven on by the reminder, asking an unanswered warehouse again
+/// first (shipping is idempotent per order) so it can never ship twice.
+/// </summary>
+public sealed class OrderGrain(
+    [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> state,
+    IOptions<BookstoreOptions> options,
+    TimeProvider clock,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
+{
+    private const string ResumeReminder = "resume";
+
+    private Guid OrderId => this.GetPrimaryKey();
+
+    public async Task<OrderResult> PlaceAsync(PlaceOrder command)
+    {
+        if (state.State.Order is { } existing)
+        {
+            return existing.UserId == command.UserId
+                ? new OrderResult(existing, null, Created: false)
+                : new OrderResult(null, Errors.Conflict("This order id belongs to another user."), false);
+        }
+
+        var limits = options.Value;
+        if (OrderRules.ValidateItems(command.Items, limits.MaxOrderLines, limits.MaxQuantityPerLine) is { } invalid)
+            return new OrderResult(null, invalid, false);
+
+        var books = await GrainFactory.GetGrain<ICatalogGrain>(0).GetManyAsync([.. command.Items.Select(i => i.BookId)]);
+        var (priced, pricingError) = OrderRules.Price(command.Items, books.ToDictionary(b => b.Id));
+        if (pricingError is not null) return new OrderResult(null, pricingError, false);
+        if (OrderRules.ValidatePayment(command.Payment, priced!.Total) is { } paymentError) return new OrderResult(null, paymentError, false);
+
+        var now = clock.GetUtcNow();
+        var payment = command.Payment is { } p ? new PaymentRecord(p.Method.Trim(), p.Amount, PaymentStatus.Captured, now, null) : null;
+        state.State.Order = new OrderSnapshot(OrderId, command.UserId, OrderStatus.Pending, priced.Lines, priced.Total, payment,
+            null, [], null, now, now, command.IdempotencyKey);
+        try
+        {
+            // The reminder first: once PENDING is durable, something must be there to finish it.
+            await this.RegisterOrUpdateReminder(ResumeReminder, limits.OrderResumePeriod, limits.OrderResumePeriod);
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = new OrderState();
+            throw;
+        }
+
+        await IndexAsync(state.State.Order);
+        await FulfilAsync();
+        return new OrderResult(state.State.Order, null, Created: true);
+    }
+
+    public Task<OrderSnapshot?> GetAsync() => Task.FromResult(state.State.Order);
+
+    public async Task<OrderSnapshot?> ResumeAsync()
+    {
+        if (state.State.Order is { Status: OrderStatus.Pending } order)
+        {
+            logger.LogInformation("Resuming pending order {OrderId}", OrderId);
+            await IndexAsync(order);
+            await FulfilAsync();
+        }
+        else
+        {
+            await StopReminderAsync();
+        }
+        return state.State.Order;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == ResumeReminder ? ResumeAsync() : Task.CompletedTask;
+
+    private async Task FulfilAsync()
+    {
+        var order = state.State.Order!;
+        var registrations = await GrainFactory.GetGrain<IWarehouseRegistryGrain>(0).ListAsync();
+        var candidates = FulfilmentPlanner.Candidates(registrations, OrderId, state.State.Refused);
+        if (state.State.Unanswered is { } unanswered)
+        {
+            candidates = [unanswered, .. candidates.Remove(unanswered)];
+        }
+
+        var request = new ShipmentRequest(OrderId, [.. order.Lines.Select(l => new StockLine(l.BookId, l.Quantity))]);
+        foreach (var name in candidates)
+        {
+            ShipmentOutcome outcome;
+            try
+            {
+                outcome = await GrainFactory.GetGrain<IWarehouseGrain>(name).ShipAsync(request).WaitAsync(options.Value.ShipmentTimeout);
+            }
+            catch (Exception e)
+            {
+                // The warehouse may or may not have shipped: stay PENDING and ask it again on the next attempt.
+                logger.LogWarning(e, "Warehouse {Warehouse} did not answer for order {OrderId}; will retry", name, OrderId);
+                state.State.Unanswered = name;
+                await state.WriteStateAsync();
+                return;
+            }
+
+            if (outcome.Confirmation is { } confirmation)
+            {
+                await MarkShippedAsync(confirmation);
+                return;
+            }
+            state.State.Refused.Add(name);
+            if (state.State.Unanswered == name) state.State.Unanswered = null;
+            if (outcome.Refusal?.Code == "warehouse.offline")
+            {
+                await RecordEventAsync(OpsSeverity.Warning, "shipment_failed", $"Warehouse {name} refused order {OrderId}: {outcome.Refusal.Message}", name);
+            }
+        }
+
+        await MarkFailedAsync(candidates.IsEmpty
+            ? "No HEALTHY warehouse is available."
+            : $"No warehouse could ship the complete order (tried {string.Join(", ", state.State.Refused.Order())}).");
+    }
+
+    private async Task MarkShippedAsync(ShipmentConfirmation confirmation)
+    {
+        var now = clock.GetUtcNow();
+        state.State.Order = state.State.Order! with
+        {
+            Status = OrderStatus.Shipped, Warehouse = confirmation.Warehouse, UpdatedAt = now,
+            AttemptedWarehouses = [.. state.State.Refused.Order(), confirmation.Warehouse],
+        };
+        state.State.Unanswered = null;
+        await state.WriteStateAsync();
+        await StopReminderAsync();
+
+        var cacheUpdates = confirmation.Remaining.GroupBy(l => InventoryShards.For(l.BookId)).Select(shard =>
+            GrainFactory.GetGrain<IInventoryCacheGrain>(shard.Key).RecordAsync(confirmation.Warehouse, [.. shard], confirmation.ShippedAt));
+        await Task.WhenAll(cacheUpdates);
+    }
+
+    private async Task MarkFailedAsync(string reason)
+    {
+        var now = clock.GetUtcNow();
+        var order = state.State.Order!;
+        state.State.Order = order with
+        {
+            Status = OrderStatus.Failed, FailureReason = reason, UpdatedAt = now,
+            AttemptedWarehouses = [.. state.State.Refused.Order()],
+            Payment = order.Payment is { } payment ? payment with { Status = PaymentStatus.Refunded, RefundedAt = now } : null,
+        };
+        await state.WriteStateAsync();
+        await StopReminderAsync();
+        await RecordEventAsync(OpsSeverity.Error, "order_failed", $"Order {OrderId} failed: {reason}", null);
+    }
+
+    private Task IndexAsync(OrderSnapshot order)
+    {
+        var reference = new OrderReference(order.Id, order.CreatedAt);
+        return Task.WhenAll(
+            GrainFactory.GetGrain<IOrderIndexGrain>(OrderIndexGrain.UserKey(order.UserId)).AddAsync(reference),
+            GrainFactory.GetGrain<IOrderIndexGrain>(OrderIndexGrain.ShardKey(order.Id)).AddAsync(reference));
+    }
+
+    private async Task StopReminderAsync()
+    {
+        if (await this.GetReminder(ResumeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private Task RecordEventAsync(OpsSeverity severity, string kind, string message, string? warehouse)
+    {
+        var details = ImmutableDictionary<string, string>.Empty.Add("order_id", OrderId.ToString());
+        if (warehouse is not null) details = details.Add("warehouse", warehouse);
+        return GrainFactory.GetGrain<IOpsEventLogGrain>(0).RecordAsync(
+            new OpsEvent(Guid.NewGuid(), clock.GetUtcNow(), "orders", severity, kind, message, details));
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using AgentOps.Users;
+using AgentOps.Web.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace AgentOps.Web.Auth;
+
+/// <summary>HTTP Basic with the bookstore's users, as the seed's clients send it.</summary>
+public sealed class BasicAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    CredentialVerifier verifier) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
+            || !string.Equals(header.Scheme, AuthSchemes.Basic, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter ?? ""));
+        }
+        catch (FormatException)
+        {
+            return AuthenticateResult.Fail("malformed");
+        }
+        var separator = decoded.IndexOf(':');
+        if (separator <= 0) return AuthenticateResult.Fail("malformed");
+
+        var profile = await verifier.VerifyAsync(decoded[..separator], decoded[(separator + 1)..]);
+        return profile is null
+            ? AuthenticateResult.Fail("invalid")
+            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(ToIdentity(profile, Scheme.Name)), Scheme.Name));
+    }
+
+    public static ClaimsIdentity ToIdentity(UserProfile profile, string scheme)
+    {
+        var claims = new List<Claim>
+        {
+            new(AgentOpsClaims.UserId, profile.Id.ToString()),
+            new(AgentOpsClaims.Email, profile.Email),
+            new(AgentOpsClaims.Role, RoleNames.For(profile.Role)),
+        };
+        if (profile.Warehouse is { } warehouse) claims.Add(new Claim(AgentOpsClaims.Warehouse, warehouse));
+        return new ClaimsIdentity(claims, scheme, AgentOpsClaims.Email, AgentOpsClaims.Role);
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Basic realm=\"bookstore\", charset=\"UTF-8\"";
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var (code, message) = result.Failure is null
+            ? ("auth.missing_credentials", "Sign in with HTTP Basic (email:password).")
+            : ("auth.invalid_credentials", "E-mail or password is wrong.");
+        await ApiErrors.WriteAsync(Context, StatusCodes.Status401Unauthorized, code, message);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ApiErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, "auth.forbidden", "Your role may not do this.");
+}

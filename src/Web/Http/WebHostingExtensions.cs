@@ -1,0 +1,75 @@
+using AgentOps.Catalog;
+using AgentOps.Hosting;
+using AgentOps.Web.Auth;
+using AgentOps.Web.Catalog;
+using AgentOps.Web.Inventory;
+using AgentOps.Web.Orders;
+using AgentOps.Web.Users;
+using AgentOps.Web.Warehouses;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace AgentOps.Web.Http;
+
+public static class WebHostingExtensions
+{
+    /// <summary>The web tier: Orleans (co-hosted silo or client), JSON, auth, errors, OpenAPI.</summary>
+    public static WebApplicationBuilder AddAgentOpsWeb(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddAgentOpsOptions(configuration);
+        var coHost = configuration.GetSection(AgentOpsClusterOptions.Section).Get<AgentOpsClusterOptions>()?.CoHostSilo ?? true;
+        if (coHost)
+        {
+            builder.UseOrleans(silo => silo.AddAgentOpsSilo(configuration));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.AddAgentOpsClient(configuration));
+        }
+
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<CredentialVerifier>();
+        builder.Services.AddSingleton<StockView>();
+
+        builder.Services.AddAuthentication(AuthSchemes.Basic)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(AuthSchemes.Basic, null)
+            .AddScheme<AuthenticationSchemeOptions, ServiceTokenHandler>(AuthSchemes.ServiceToken, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.User, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireAuthenticatedUser())
+            .AddPolicy(Policies.StoreAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireRole(RoleNames.StoreAdmin))
+            .AddPolicy(Policies.Service, p => p.AddAuthenticationSchemes(AuthSchemes.ServiceToken).RequireAuthenticatedUser());
+
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapAgentOpsWeb(this WebApplication app)
+    {
+        app.UseMiddleware<RequestLimitsMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(context =>
+            context.HttpContext.Response.StatusCode switch
+            {
+                404 => ApiErrors.WriteAsync(context.HttpContext, 404, "resource.not_found", "No such resource."),
+                405 => ApiErrors.WriteAsync(context.HttpContext, 405, "validation.method_not_allowed", "This method is not allowed here."),
+                var status => ApiErrors.WriteAsync(context.HttpContext, status, status >= 500 ? "internal.error" : "validation.bad_request", "The request failed."),
+            });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapAuthApi();
+        app.MapCatalogApi();
+        app.MapOrdersApi();
+        app.MapInventoryApi();
+        app.MapWarehousesApi();
+        return app;
+    }
+}
