@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds and runs every test, then prints one summary line "N passed, N failed, N skipped"
+# computed from the TRX results. Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+RESULTS="$ROOT/TestResults"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+log() { printf '[test.sh] %s\n' "$*"; }
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing PostgreSQL (the integration tests start their own throwaway server)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+log "building"
+if ! dotnet build "$ROOT/AgentOps.sln" -c Release -nologo -v q -clp:ErrorsOnly; then
+  echo "0 passed, 1 failed"
+  log "the build failed"
+  exit 1
+fi
+
+log "running tests"
+dotnet test "$ROOT/AgentOps.sln" -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
+  --blame-hang-timeout 5m
+status=$?
+
+passed=0; failed=0; skipped=0; found=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  found=1
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$(get total); executed=$(get executed); p=$(get passed); f=$(get failed)
+  e=$(get error); t=$(get timeout); a=$(get aborted)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+if [ "$found" = 0 ] || { [ "$status" != 0 ] && [ "$failed" = 0 ]; }; then
+  # The runner failed without reporting a failed test (crash, hang, no results): count it as a failure.
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && [ "$status" = 0 ]

@@ -1,0 +1,18 @@
+using AgentOps.Hosting;
+
+namespace AgentOps.Tests.Domain;
+
+public sealed class SchemaScriptsTests
+{
+    [Fact]
+    public void Scripts_are_embedded_in_name_order_with_stable_checksums()
+    {
+        var first = SchemaMigrator.EmbeddedScripts();
+        var second = SchemaMigrator.EmbeddedScripts();
+
+        Assert.Equal(["001_orleans_queries.sql", "002_orleans_clustering.sql", "003_orleans_persistence.sql", "004_orleans_reminders.sql"],
+            first.Select(s => s.Name).Take(4));
+        Assert.Equal(first.Select(s => s.Checksum), second.Select(s => s.Checksum));
+        Assert.All(first, s => Assert.Matches("^[0-9a-f]{64}$", s.Checksum));
+    }
+}

@@ -1,0 +1,78 @@
+using AgentOps.Inventory;
+using AgentOps.OpsEvents;
+using AgentOps.Tests.Infrastructure;
+using AgentOps.Warehouses;
+
+namespace AgentOps.Tests.Grains;
+
+[Collection(MemoryClusterCollection.Name)]
+public sealed class WarehouseOperationsTests(MemoryClusterFixture fixture)
+{
+    private readonly IGrainFactory _grains = fixture.Grains;
+
+    [Fact]
+    public async Task Health_check_reminder_marks_an_offline_warehouse_offline_and_records_an_ops_event()
+    {
+        var scenario = new Scenario(_grains);
+        var name = await scenario.WarehouseAsync("hc");
+        var registry = _grains.GetGrain<IWarehouseRegistryGrain>(0);
+        await Scenario.EventuallyAsync(async () => (await registry.GetAsync(name))!.Status == WarehouseStatus.Healthy, TimeSpan.FromSeconds(15), "the warehouse is HEALTHY");
+
+        await _grains.GetGrain<IWarehouseGrain>(name).SetFaultAsync(FaultKind.Offline, null, "test");
+
+        // No manual trigger: the 2 s health-check reminder must notice.
+        await Scenario.EventuallyAsync(async () => (await registry.GetAsync(name))!.Status == WarehouseStatus.Offline, TimeSpan.FromSeconds(15), "the reminder marks it OFFLINE");
+        var events = await _grains.GetGrain<IOpsEventLogGrain>(0).QueryAsync(new OpsEventQuery(Kind: "warehouse_offline", Limit: 1000));
+        Assert.Contains(events, e => e.Details["warehouse"] == name && e.Severity == OpsSeverity.Error);
+
+        await _grains.GetGrain<IWarehouseGrain>(name).ClearFaultAsync("test");
+        Assert.Equal(WarehouseStatus.Healthy, (await registry.CheckHealthAsync()).Single(w => w.Name == name).Status);
+    }
+
+    [Fact]
+    public async Task Registering_a_warehouse_twice_keeps_one_registration()
+    {
+        var registry = _grains.GetGrain<IWarehouseRegistryGrain>(0);
+        var first = await registry.RegisterAsync("dup-test", "http://a/warehouses/dup-test");
+        var second = await registry.RegisterAsync("DUP-TEST", "http://b/warehouses/dup-test");
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal("http://b/warehouses/dup-test", second.Url);
+        Assert.Single(await registry.ListAsync(), w => w.Name == "dup-test");
+    }
+
+    [Fact]
+    public async Task Reconciliation_reports_drift_between_cache_and_warehouse_and_repairs_the_cache()
+    {
+        var scenario = new Scenario(_grains);
+        var book = await scenario.BookAsync();
+        var name = await scenario.WarehouseAsync("rc", (book.Id, 7));
+        var registry = _grains.GetGrain<IWarehouseRegistryGrain>(0);
+        await registry.CheckHealthAsync();
+        var cache = _grains.GetGrain<IInventoryCacheGrain>(InventoryShards.For(book.Id));
+        // Simulate a cache that missed an update.
+        await cache.RecordAsync(name, [new StockLine(book.Id, 9)], DateTimeOffset.UtcNow.AddMinutes(-10));
+
+        var report = await _grains.GetGrain<IReconciliationGrain>(0).RunAsync("test");
+
+        Assert.Contains(new InventoryDrift(book.Id, name, 9, 7), report.Drifts);
+        Assert.Equal(7, (await cache.GetAsync(book.Id)).Warehouses.Single(w => w.Warehouse == name).Quantity);
+        var events = await _grains.GetGrain<IOpsEventLogGrain>(0).QueryAsync(new OpsEventQuery(Kind: "inventory_drift", Limit: 1000));
+        Assert.Contains(events, e => e.Details["warehouse"] == name);
+    }
+
+    [Fact]
+    public async Task Seed_data_has_the_classics_users_and_stocked_warehouses()
+    {
+        var books = await _grains.GetGrain<AgentOps.Catalog.ICatalogGrain>(0).ListAsync(includeInactive: true);
+        Assert.Contains(books, b => b.Title == "The Great Gatsby");
+        Assert.Contains(books, b => b.Title == "1984");
+        Assert.Contains(books, b => b.Title == "The Hobbit");
+        var admin = await _grains.GetGrain<AgentOps.Users.IUserGrain>("admin@bookstore.com").VerifyPasswordAsync("admin123");
+        Assert.Equal(AgentOps.Users.UserRole.StoreAdmin, admin!.Role);
+        Assert.Null(await _grains.GetGrain<AgentOps.Users.IUserGrain>("admin@bookstore.com").VerifyPasswordAsync("wrong"));
+        var hobbit = books.Single(b => b.Title == "The Hobbit");
+        Assert.Equal(10, await Scenario.StockAsync(_grains, "alpha", hobbit.Id));
+        Assert.Equal(10, await Scenario.StockAsync(_grains, "beta", hobbit.Id));
+    }
+}
