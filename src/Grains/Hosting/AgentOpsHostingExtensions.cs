@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 using Orleans.Runtime;
 
 namespace AgentOps.Hosting;
@@ -92,6 +93,13 @@ public static class AgentOpsHostingExtensions
                 o.Invariant = StorageNames.Invariant;
                 o.ConnectionString = connectionString;
             });
+            // Grain state is written with the Orleans serializer: version-tolerant through the [Id] attributes
+            // the state classes already carry, and it round-trips records and immutable collections exactly.
+            foreach (var name in new[] { StorageNames.Store, StorageNames.PubSub })
+            {
+                silo.Services.AddOptions<AdoNetGrainStorageOptions>(name).Configure<IServiceProvider>((o, services) =>
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));
+            }
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = StorageNames.Invariant;

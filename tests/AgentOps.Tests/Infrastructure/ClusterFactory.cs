@@ -20,9 +20,15 @@ public static class ClusterFactory
         ["AgentOps:Seed:InitialStock"] = "10",
     };
 
-    public static TestCluster Build(int silos, IDictionary<string, string?> settings)
+    public static TestCluster Build(int silos, IDictionary<string, string?> settings, string? serviceId = null)
     {
         var builder = new TestClusterBuilder((short)silos);
+        if (serviceId is not null)
+        {
+            // Grain state and reminders are keyed by service id: a restarted cluster must keep it.
+            builder.Options.ServiceId = serviceId;
+            builder.Options.ClusterId = $"{serviceId}-{Guid.NewGuid():N}"[..40];
+        }
         foreach (var (key, value) in settings)
         {
             if (value is not null) builder.Properties[key] = value;
