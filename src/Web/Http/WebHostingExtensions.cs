@@ -58,6 +58,8 @@ public static class WebHostingExtensions
             {
                 404 => ApiErrors.WriteAsync(context.HttpContext, 404, "resource.not_found", "No such resource."),
                 405 => ApiErrors.WriteAsync(context.HttpContext, 405, "validation.method_not_allowed", "This method is not allowed here."),
+                413 => ApiErrors.WriteAsync(context.HttpContext, 413, "validation.body_too_large", "The request body is too large."),
+                415 => ApiErrors.WriteAsync(context.HttpContext, 415, "validation.unsupported_media_type", "Send the body as application/json."),
                 var status => ApiErrors.WriteAsync(context.HttpContext, status, status >= 500 ? "internal.error" : "validation.bad_request", "The request failed."),
             });
         app.UseAuthentication();

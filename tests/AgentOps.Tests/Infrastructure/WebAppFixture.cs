@@ -1,0 +1,57 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AgentOps.Tests.Infrastructure;
+
+/// <summary>The real front door (Program) with a co-hosted silo on a throwaway PostgreSQL database.</summary>
+public sealed class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string _connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("http");
+        using var warmUp = CreateClient();
+        (await warmUp.GetAsync("/health")).EnsureSuccessStatusCode();
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("AgentOps:Postgres", _connectionString);
+        builder.UseSetting("AgentOps:Cluster:Membership", "Localhost");
+        builder.UseSetting("AgentOps:Cluster:ClusterId", $"http-{Guid.NewGuid():N}");
+        builder.UseSetting("AgentOps:Cluster:SiloPort", TestPorts.Free().ToString());
+        builder.UseSetting("AgentOps:Cluster:GatewayPort", TestPorts.Free().ToString());
+        builder.UseSetting("AgentOps:Security:BcryptWorkFactor", "4");
+        builder.UseSetting("AgentOps:Bookstore:HealthCheckPeriod", "00:00:05");
+    }
+
+    public HttpClient As(string email, string password)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{email}:{password}")));
+        return client;
+    }
+
+    public HttpClient Admin() => As("admin@bookstore.com", "admin123");
+
+    public HttpClient Alice() => As("alice@customer.com", "alice123");
+
+    public HttpClient Service()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AgentOps.Hosting.SecurityOptions.DevelopmentServiceToken);
+        return client;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WebAppCollection : ICollectionFixture<WebAppFixture>
+{
+    public const string Name = "web app";
+}
