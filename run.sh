@@ -95,7 +95,8 @@ PIDS=()
 cleanup() {
   trap - INT TERM EXIT
   log "stopping"
-  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  # Background children of a script ignore SIGINT, so they are asked to stop with SIGTERM (graceful in .NET).
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$PG_STARTED_HERE" = 1 ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null || true; fi
   log "stopped"

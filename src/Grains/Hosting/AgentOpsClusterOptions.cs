@@ -27,7 +27,7 @@ public sealed class AgentOpsClusterOptions
     /// <summary>Client gateway port.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and clients use to reach this silo.</summary>
+    /// <summary>The address other silos and clients use to reach this silo; "auto" takes the host's first IPv4 address.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Web tier only: run a silo inside the web process instead of connecting as a client.</summary>

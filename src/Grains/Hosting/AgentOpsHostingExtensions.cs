@@ -73,7 +73,7 @@ public static class AgentOpsHostingExtensions
                     o.Invariant = StorageNames.Invariant;
                     o.ConnectionString = RequireConnectionString(storage);
                 });
-                silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
                 break;
             case MembershipProvider.Localhost:
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
@@ -141,6 +141,7 @@ public static class AgentOpsHostingExtensions
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
+        client.Services.AddSingleton<IClientConnectionRetryFilter, ClientConnectRetryFilter>();
         if (cluster.Membership == MembershipProvider.Localhost)
         {
             client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
@@ -165,6 +166,12 @@ public static class AgentOpsHostingExtensions
             : section.GetChildren().Select(c => c.Value).OfType<string>();
         return values.Select(WarehouseNames.Normalize).Distinct().ToList();
     }
+
+    /// <summary>An IP address, or "auto" for this host's first IPv4 address (containers).</summary>
+    private static IPAddress AdvertisedAddress(string setting) =>
+        string.Equals(setting, "auto", StringComparison.OrdinalIgnoreCase)
+            ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            : IPAddress.Parse(setting);
 
     private static T Read<T>(IConfiguration configuration, string section) where T : new() =>
         configuration.GetSection(section).Get<T>() ?? new T();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
 
 namespace AgentOps.Web.Http;
 
@@ -25,6 +26,12 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                 return true;
             case BadHttpRequestException bad:
                 await ApiErrors.WriteAsync(context, bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "validation.bad_request", bad.Message);
+                return true;
+            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
+                // A silo just died or is overloaded: the request may succeed when retried in a moment.
+                logger.LogWarning(exception, "Cluster unavailable for {Method} {Path}", context.Request.Method, context.Request.Path);
+                context.Response.Headers.RetryAfter = "5";
+                await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "internal.unavailable", "The cluster is temporarily unavailable; retry shortly.");
                 return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true;
