@@ -27,6 +27,17 @@ dotnet test "$ROOT/AgentOps.sln" -c Release --no-build -nologo \
   --blame-hang-timeout 5m
 status=$?
 
+# The test host may exit before its own clean-up has run: stop and remove any throwaway server left behind.
+for dir in "${TMPDIR:-/tmp}"/agentops-test-pg-*; do
+  [ -d "$dir" ] || continue
+  if [ -f "$dir/postmaster.pid" ]; then
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$dir" -m immediate stop >/dev/null 2>&1 || true
+    else "$bin/pg_ctl" -D "$dir" -m immediate stop >/dev/null 2>&1 || true; fi
+  fi
+  rm -rf "$dir"
+done
+
 passed=0; failed=0; skipped=0; found=0
 for trx in "$RESULTS"/*.trx; do
   [ -f "$trx" ] || continue
