@@ -61,14 +61,17 @@ CONF
   else
     # A server killed with -9 leaves postmaster.pid behind. If its process is gone (or a zombie),
     # the lock is stale: remove it and let PostgreSQL's crash recovery do the rest.
-    if [ -f "$PGDATA/postmaster.pid" ]; then
-      pid=$(head -n 1 "$PGDATA/postmaster.pid")
+    # The socket's lock file carries the same pid and is just as stale.
+    for lock in "$PGDATA/postmaster.pid" "$PGDATA/.s.PGSQL.$PGPORT.lock"; do
+      [ -f "$lock" ] || continue
+      pid=$(head -n 1 "$lock")
       state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
       if [ -z "$state" ] || [ "$state" = Z ]; then
-        log "removing the stale lock of a PostgreSQL server that is no longer running (pid $pid)"
-        rm -f "$PGDATA/postmaster.pid"
+        log "removing the stale lock $(basename "$lock") of a PostgreSQL server that is no longer running (pid $pid)"
+        rm -f "$lock"
+        [ "$lock" = "$PGDATA/.s.PGSQL.$PGPORT.lock" ] && rm -f "$PGDATA/.s.PGSQL.$PGPORT"
       fi
-    fi
+    done
     if [ -f "$PGDATA/postmaster.pid" ]; then
       log "waiting for the PostgreSQL server that is starting up"
       for _ in $(seq 1 60); do pg_ready && break; sleep 1; done

@@ -19,7 +19,7 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     Task<BookResult> CreateAsync(Guid id, BookDraft draft);
 
     [Alias("Update")]
-    Task<BookResult> UpdateAsync(Guid id, BookPatch patch);
+    Task<BookResult> UpdateAsync(Guid id, BookPatch patch, string? operationId = null);
 
     /// <summary>Adds the books that are not in the catalog yet; returns how many were added.</summary>
     [Alias("Seed")]

@@ -19,8 +19,9 @@ public interface IWarehouseGrain : IGrainWithStringKey
     [Alias("GetBookStock"), ReadOnly]
     Task<StockLine?> GetBookStockAsync(Guid bookId);
 
+    /// <summary>Sets stock levels; an <paramref name="operationId"/> seen before changes nothing.</summary>
     [Alias("SetStock")]
-    Task<Common.OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy);
+    Task<Common.OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy, string? operationId = null);
 
     /// <summary>Adds stock lines for books this warehouse has never stocked; existing lines are kept.</summary>
     [Alias("SeedStock")]
@@ -37,4 +38,9 @@ public interface IWarehouseGrain : IGrainWithStringKey
 
     [Alias("ClearFault")]
     Task ClearFaultAsync(string clearedBy);
+
+    /// <summary>Brings the warehouse back online (clears any fault) at most once per <paramref name="operationId"/>.</summary>
+    /// <returns>True when a fault was cleared by this operation.</returns>
+    [Alias("Restart")]
+    Task<bool> RestartAsync(string restartedBy, string operationId);
 }

@@ -41,9 +41,10 @@ public sealed class CatalogGrain(
         return new BookResult(book, null);
     }
 
-    public async Task<BookResult> UpdateAsync(Guid id, BookPatch patch)
+    public async Task<BookResult> UpdateAsync(Guid id, BookPatch patch, string? operationId = null)
     {
         if (!state.State.Books.TryGetValue(id, out var book)) return new BookResult(null, Errors.NotFound($"Book {id} does not exist."));
+        if (state.State.Operations.TryGet(operationId, out _)) return new BookResult(book, null);
         var draft = CatalogRules.Apply(book, patch);
         if (CatalogRules.Validate(draft) is { } invalid) return new BookResult(null, invalid);
         if (IsbnTaken(draft.Isbn, except: id)) return new BookResult(null, Errors.Conflict($"A book with ISBN {draft.Isbn} already exists."));
@@ -54,7 +55,7 @@ public sealed class CatalogGrain(
             Price = draft.Price, Description = draft.Description, Genre = draft.Genre, PublicationYear = draft.PublicationYear,
             IsActive = patch.IsActive ?? book.IsActive, UpdatedAt = clock.GetUtcNow(),
         };
-        await SaveAsync(updated);
+        await SaveAsync(updated, operationId);
         return new BookResult(updated, null);
     }
 
@@ -75,10 +76,11 @@ public sealed class CatalogGrain(
     private bool IsbnTaken(string isbn, Guid? except) =>
         state.State.Books.Values.Any(b => b.Id != except && string.Equals(b.Isbn, isbn.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    private async Task SaveAsync(Book book)
+    private async Task SaveAsync(Book book, string? operationId = null)
     {
         var previous = state.State.Books.GetValueOrDefault(book.Id);
         state.State.Books[book.Id] = book;
+        state.State.Operations.Record(operationId, "updated");
         try
         {
             await WriteAsync();
@@ -88,6 +90,7 @@ public sealed class CatalogGrain(
             // Keep memory equal to storage: a failed write must not leave a phantom book behind.
             if (previous is null) state.State.Books.Remove(book.Id);
             else state.State.Books[book.Id] = previous;
+            state.State.Operations.Forget(operationId);
             _active = _all = null;
             throw;
         }

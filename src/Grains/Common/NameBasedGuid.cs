@@ -13,6 +13,7 @@ public static class NameBasedGuid
     public static readonly Guid Orders = new("1f0e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b");
     public static readonly Guid Warehouses = new("b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d");
     public static readonly Guid Users = new("c4d5e6f7-0819-4a2b-9c3d-4e5f60718293");
+    public static readonly Guid Runs = new("e8f9a0b1-c2d3-4e5f-8a6b-7c8d9e0f1a2b");
 
     public static Guid Create(Guid namespaceId, string name)
     {

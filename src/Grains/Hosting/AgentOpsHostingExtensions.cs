@@ -1,10 +1,12 @@
 using System.Net;
 using AgentOps.Catalog;
+using AgentOps.Journal;
 using AgentOps.Warehouses;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.Runtime;
@@ -32,6 +34,8 @@ public static class AgentOpsHostingExtensions
         services.AddOptions<BookstoreOptions>().BindConfiguration(BookstoreOptions.Section).ValidateOnStart();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section).ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
+        services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section);
         services.AddOptions<WarehouseHostingOptions>()
             .Configure(o =>
             {
@@ -43,6 +47,7 @@ public static class AgentOpsHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BookstoreOptions>, BookstoreOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
@@ -55,6 +60,7 @@ public static class AgentOpsHostingExtensions
         var storage = Read<AgentOpsStorageOptions>(configuration, AgentOpsStorageOptions.Section);
         storage.ConnectionString ??= configuration["AgentOps:Postgres"];
         var bookstore = Read<BookstoreOptions>(configuration, BookstoreOptions.Section);
+        var agentOptions = Read<AgentOptions>(configuration, AgentOptions.Section);
 
         if (cluster.Membership != MembershipProvider.External)
         {
@@ -105,16 +111,24 @@ public static class AgentOpsHostingExtensions
                 o.Invariant = StorageNames.Invariant;
                 o.ConnectionString = connectionString;
             });
+            silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            silo.Services.TryAddSingleton<IRunJournalStore, PostgresRunJournalStore>();
         }
         else
         {
             silo.AddMemoryGrainStorage(StorageNames.Store);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.UseInMemoryReminderService();
+            silo.Services.TryAddSingleton<IRunJournalStore>(_ => new InMemoryRunJournalStore(cluster.ServiceId));
         }
 
+        // Agent runs: journaled grains whose log lives in the journal store; live events on streams.
+        silo.AddCustomStorageBasedLogConsistencyProvider(StorageNames.Journal);
+        silo.AddMemoryStreams(StorageNames.Streams);
+        silo.Services.AddAgentOpsAgents(configuration);
+
         // Reminders shorter than Orleans' one-minute floor are allowed only when configured (tests, demos).
-        var shortest = new[] { bookstore.HealthCheckPeriod, bookstore.ReconciliationPeriod, bookstore.OrderResumePeriod }.Min();
+        var shortest = new[] { bookstore.HealthCheckPeriod, bookstore.ReconciliationPeriod, bookstore.OrderResumePeriod, agentOptions.ResumePeriod }.Min();
         if (shortest < TimeSpan.FromMinutes(1))
         {
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = shortest);
@@ -142,6 +156,7 @@ public static class AgentOpsHostingExtensions
             o.ServiceId = cluster.ServiceId;
         });
         client.Services.AddSingleton<IClientConnectionRetryFilter, ClientConnectRetryFilter>();
+        client.AddMemoryStreams(StorageNames.Streams);
         if (cluster.Membership == MembershipProvider.Localhost)
         {
             client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);

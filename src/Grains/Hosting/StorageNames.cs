@@ -12,6 +12,15 @@ public static class StorageNames
     /// <summary>The stream provider carrying journal events to the web tier.</summary>
     public const string Streams = "agentops";
 
+    /// <summary>The log-consistency provider of agent runs (their journal, see <c>IRunJournalStore</c>).</summary>
+    public const string Journal = "journal";
+
+    /// <summary>Stream namespace of one run's journal events (key = run id; a root run's stream also carries its descendants' events).</summary>
+    public const string RunStreamNamespace = "run";
+
+    /// <summary>Stream namespace of the cluster-wide approvals feed (key = <see cref="Guid.Empty"/>).</summary>
+    public const string ApprovalsStreamNamespace = "approvals";
+
     /// <summary>The ADO.NET invariant for PostgreSQL.</summary>
     public const string Invariant = "Npgsql";
 }

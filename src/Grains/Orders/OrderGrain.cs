@@ -81,6 +81,68 @@ public sealed class OrderGrain(
         return state.State.Order;
     }
 
+    public async Task<OrderResult> CancelAsync(string reason, string cancelledBy, string operationId)
+    {
+        if (state.State.Order is not { } order) return new OrderResult(null, Errors.NotFound($"Order {OrderId} does not exist."), false);
+        if (state.State.Operations.TryGet(operationId, out _)) return new OrderResult(order, null, Created: false);
+        if (OrderRules.CheckCancellable(order, state.State.Unanswered) is { } refused) return new OrderResult(order, refused, false);
+
+        var now = clock.GetUtcNow();
+        state.State.Order = order with
+        {
+            Status = OrderStatus.Cancelled, UpdatedAt = now,
+            FailureReason = $"Cancelled by {cancelledBy}: {reason}",
+            Payment = order.Payment is { Status: PaymentStatus.Captured } payment ? payment with { Status = PaymentStatus.Refunded, RefundedAt = now } : order.Payment,
+        };
+        state.State.Operations.Record(operationId, "cancelled");
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Order = order;
+            state.State.Operations.Forget(operationId);
+            throw;
+        }
+        await StopReminderAsync();
+        await RecordEventAsync(OpsSeverity.Info, "order_cancelled", $"Order {OrderId} was cancelled by {cancelledBy}: {reason}", null);
+        return new OrderResult(state.State.Order, null, Created: false);
+    }
+
+    public async Task<OrderResult> RetryAsync(string requestedBy, string operationId)
+    {
+        if (state.State.Order is not { } order) return new OrderResult(null, Errors.NotFound($"Order {OrderId} does not exist."), false);
+        if (state.State.Operations.TryGet(operationId, out _)) return new OrderResult(order, null, Created: false);
+        if (order.Status != OrderStatus.Failed) return new OrderResult(order, Errors.Conflict($"Only a FAILED order can be retried; order {OrderId} is {order.Status.ToString().ToUpperInvariant()}."), false);
+
+        var now = clock.GetUtcNow();
+        var refused = state.State.Refused;
+        state.State.Order = order with
+        {
+            Status = OrderStatus.Pending, FailureReason = null, UpdatedAt = now,
+            Payment = order.Payment is { } payment ? payment with { Status = PaymentStatus.Captured, RefundedAt = null } : null,
+        };
+        state.State.Refused = [];
+        state.State.Operations.Record(operationId, "retried");
+        try
+        {
+            var period = options.Value.OrderResumePeriod;
+            await this.RegisterOrUpdateReminder(ResumeReminder, period, period);
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Order = order;
+            state.State.Refused = refused;
+            state.State.Operations.Forget(operationId);
+            throw;
+        }
+        logger.LogInformation("Order {OrderId} retried by {RequestedBy}", OrderId, requestedBy);
+        await FulfilAsync();
+        return new OrderResult(state.State.Order, null, Created: false);
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == ResumeReminder ? ResumeAsync() : Task.CompletedTask;
 

@@ -57,4 +57,17 @@ public static class OrderRules
     /// <summary>The order id for an idempotency key: the same user and key always give the same order.</summary>
     public static Guid IdFor(Guid userId, string idempotencyKey) =>
         NameBasedGuid.Create(NameBasedGuid.Orders, $"{userId:N}/{idempotencyKey}");
+
+    /// <summary>
+    /// Only orders that have not shipped can be cancelled, and not while a warehouse has been asked to ship and
+    /// has not answered: it may have shipped already.
+    /// </summary>
+    public static OperationError? CheckCancellable(OrderSnapshot order, string? unansweredWarehouse) => order.Status switch
+    {
+        OrderStatus.Shipped => Errors.Conflict($"Order {order.Id} has shipped from {order.Warehouse} and can no longer be cancelled."),
+        OrderStatus.Cancelled => Errors.Conflict($"Order {order.Id} is already cancelled."),
+        OrderStatus.Pending when unansweredWarehouse is not null =>
+            Errors.Conflict($"Order {order.Id} is waiting for warehouse {unansweredWarehouse} to answer; try again after it has."),
+        _ => null,
+    };
 }

@@ -10,4 +10,7 @@ public sealed class OrderState
 
     /// <summary>A warehouse asked to ship that did not answer: it must be asked again before any other.</summary>
     [Id(2)] public string? Unanswered { get; set; }
+
+    /// <summary>Idempotency keys of agent operations (cancel, retry) already applied.</summary>
+    [Id(3)] public Common.OperationLog Operations { get; set; } = new();
 }

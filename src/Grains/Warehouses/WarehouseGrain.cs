@@ -33,12 +33,18 @@ public sealed class WarehouseGrain(
     public Task<StockLine?> GetBookStockAsync(Guid bookId) =>
         Task.FromResult(state.State.Stock.TryGetValue(bookId, out var quantity) ? new StockLine(bookId, quantity) : null);
 
-    public async Task<OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy)
+    public async Task<OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy, string? operationId = null)
     {
+        if (state.State.Operations.TryGet(operationId, out _)) return null;
         if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid) return invalid;
         var previous = new Dictionary<Guid, int>(state.State.Stock);
         foreach (var line in lines) state.State.Stock[line.BookId] = line.Quantity;
-        await WriteOrRollbackAsync(() => state.State.Stock = previous);
+        state.State.Operations.Record(operationId, "set");
+        await WriteOrRollbackAsync(() =>
+        {
+            state.State.Stock = previous;
+            state.State.Operations.Forget(operationId);
+        });
         await RecordInCacheAsync(lines);
         return null;
     }
@@ -113,6 +119,24 @@ public sealed class WarehouseGrain(
         state.State.Fault = null;
         await WriteOrRollbackAsync(() => state.State.Fault = previous);
         await RecordEventAsync(OpsSeverity.Info, "fault_cleared", $"Fault cleared on warehouse {Name} by {clearedBy}.");
+    }
+
+    public async Task<bool> RestartAsync(string restartedBy, string operationId)
+    {
+        if (state.State.Operations.TryGet(operationId, out var earlier)) return earlier == "cleared";
+        var previous = state.State.Fault;
+        state.State.Fault = null;
+        state.State.Operations.Record(operationId, previous is null ? "no_fault" : "cleared");
+        await WriteOrRollbackAsync(() =>
+        {
+            state.State.Fault = previous;
+            state.State.Operations.Forget(operationId);
+        });
+        if (previous is not null)
+        {
+            await RecordEventAsync(OpsSeverity.Info, "warehouse_restarted", $"Warehouse {Name} was restarted by {restartedBy}; fault '{previous.Kind.ToString().ToLowerInvariant()}' cleared.");
+        }
+        return previous is not null;
     }
 
     private async Task ApplyFaultAsync()

@@ -9,4 +9,7 @@ public sealed class WarehouseState
     [Id(1)] public Dictionary<Guid, ShipmentConfirmation> Shipments { get; set; } = [];
 
     [Id(2)] public WarehouseFault? Fault { get; set; }
+
+    /// <summary>Idempotency keys of agent operations (restart, set stock) already applied.</summary>
+    [Id(3)] public Common.OperationLog Operations { get; set; } = new();
 }

@@ -1,5 +1,6 @@
 using AgentOps.Catalog;
 using AgentOps.Hosting;
+using AgentOps.Web.Agents;
 using AgentOps.Web.Auth;
 using AgentOps.Web.Catalog;
 using AgentOps.Web.Inventory;
@@ -36,6 +37,7 @@ public static class WebHostingExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<CredentialVerifier>();
         builder.Services.AddSingleton<StockView>();
+        builder.Services.AddAgentOpsAgents(configuration);
 
         builder.Services.AddAuthentication(AuthSchemes.Basic)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(AuthSchemes.Basic, null)
@@ -72,6 +74,7 @@ public static class WebHostingExtensions
         app.MapOrdersApi();
         app.MapInventoryApi();
         app.MapWarehousesApi();
+        app.MapAgentsApi();
         return app;
     }
 }

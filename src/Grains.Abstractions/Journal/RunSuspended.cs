@@ -1,0 +1,9 @@
+namespace AgentOps.Journal;
+
+/// <summary>RUN_SUSPENDED {reason, blocked_by_child_run_id?}: waiting for approval of <paramref name="CallId"/>, or for a child run.</summary>
+[GenerateSerializer, Immutable, Alias("AgentOps.RunSuspended")]
+public sealed record RunSuspended(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] Guid? BlockedByChildRunId,
+    [property: Id(2)] string? CallId,
+    [property: Id(3)] DateTimeOffset? ExpiresAt) : RunEvent;

@@ -1,0 +1,525 @@
+using System.Text.Json;
+using AgentOps.Agents.Planning;
+using AgentOps.Agents.Tools;
+using AgentOps.Common;
+using AgentOps.Hosting;
+using AgentOps.Journal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.EventSourcing;
+using Orleans.EventSourcing.CustomStorage;
+using Orleans.Providers;
+using Orleans.Streams;
+
+namespace AgentOps.Agents;
+
+/// <summary>
+/// One agent run, event-sourced: its state is the fold of its journal (<see cref="RunFold"/>), read from and
+/// appended to <see cref="IRunJournalStore"/>. The loop takes one step per grain turn (plan, or execute one tool)
+/// and journals each step's outcome before the next is queued. A reminder keeps every non-terminal run moving
+/// after crashes; dangerous calls wait durably for a person's decision.
+/// </summary>
+[LogConsistencyProvider(ProviderName = StorageNames.Journal)]
+public sealed class AgentRunGrain(
+    IRunJournalStore store,
+    AgentCatalog agents,
+    ToolRegistry tools,
+    IAgentBrain brain,
+    IOptions<AgentOptions> options,
+    TimeProvider clock,
+    ILogger<AgentRunGrain> logger)
+    : JournaledGrain<RunState, JournalEntry>, IAgentRunGrain, IRemindable, ICustomStorageInterface<RunState, JournalEntry>
+{
+    private const string KeepAliveReminder = "keepalive";
+
+    private IGrainTimer? _expiryTimer;
+
+    private Guid RunId => this.GetPrimaryKey();
+
+    private AgentOptions Limits => options.Value;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (!State.Started || State.IsTerminal) return;
+        // Whatever stopped the previous activation (crash, restart, idle collection), pick the run up again.
+        if (State.Status is RunStatus.Pending or RunStatus.Running) ScheduleStep();
+        ArmExpiryTimer();
+    }
+
+    // ---- commands ---------------------------------------------------------------------------------------
+
+    public async Task<RunCommandResult> StartAsync(StartRun command)
+    {
+        if (State.Started) return new RunCommandResult(RunFold.Summary(State), null);
+
+        var agentType = string.IsNullOrWhiteSpace(command.AgentType) ? Specialists.OrchestratorAgent.AgentType : command.AgentType.Trim();
+        if (agents.Find(agentType) is null)
+            return Invalid("unknown_agent_type", $"Unknown agent_type '{agentType}'. Known: {string.Join(", ", agents.All.Select(a => a.Type))}.");
+        var prompt = command.Prompt?.Trim() ?? "";
+        if (prompt.Length == 0) return Invalid("missing_prompt", "A prompt is required.");
+        if (prompt.Length > Limits.MaxPromptLength) return Invalid("prompt_too_long", $"The prompt may have at most {Limits.MaxPromptLength} characters.");
+
+        // The reminder first: once the run exists, something must be there to keep it moving.
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, Limits.ResumePeriod, Limits.ResumePeriod);
+        await AppendAsync(new RunStarted(prompt, command.UserId, agentType, command.ParentRunId, command.RootRunId ?? RunId, command.ParentCallId));
+        logger.LogInformation("Run {RunId} started: agent {AgentType}, user {UserId}", RunId, agentType, command.UserId);
+        ScheduleStep();
+        return new RunCommandResult(RunFold.Summary(State), null);
+    }
+
+    public async Task<RunView?> GetAsync()
+    {
+        if (!State.Started) return null;
+        return new RunView(RunFold.Summary(State), [.. State.Events], await GetPendingApprovalAsync(), [.. State.ChildRunIds]);
+    }
+
+    public Task<RunSummary?> GetSummaryAsync() => Task.FromResult(State.Started ? RunFold.Summary(State) : null);
+
+    public async Task<PendingApproval?> GetPendingApprovalAsync()
+    {
+        if (RunFold.PendingApproval(State) is { } own) return own;
+        return State is { Status: RunStatus.Suspended, BlockedByChild: { } child }
+            ? await GrainFactory.GetGrain<IAgentRunGrain>(child).GetPendingApprovalAsync()
+            : null;
+    }
+
+    public async Task<RunCommandResult> DecideAsync(RunDecision decision)
+    {
+        if (!State.Started) return new RunCommandResult(null, Errors.NotFound($"Run {RunId} does not exist."));
+        if (State.IsTerminal) return Conflict($"Run {RunId} is {JournalCodec.Name(State.Status)}; nothing is waiting for a decision.", decision.CallId);
+        if (decision.Decision == ApprovalDecision.Expired)
+            return Invalid("invalid_decision", "A decision is \"approved\" or \"rejected\"; expiry is decided by the clock.");
+
+        if (State.Pending is not { AwaitingApproval: true } pending)
+        {
+            // A child's approval surfaces through its parent: pass the decision down.
+            if (State is { Status: RunStatus.Suspended, BlockedByChild: { } child })
+            {
+                var forwarded = await GrainFactory.GetGrain<IAgentRunGrain>(child).DecideAsync(decision);
+                return forwarded.Error is not null ? forwarded : new RunCommandResult(RunFold.Summary(State), null);
+            }
+            return Conflict($"No tool call of run {RunId} is waiting for a decision.", decision.CallId);
+        }
+        if (decision.CallId is { } callId && callId != pending.CallId)
+            return Conflict($"Call {callId} is not the pending call of run {RunId}; it was decided already or never existed.", callId, pending.CallId);
+
+        var approval = RunFold.PendingApproval(State)!;
+        if (decision.Decision == ApprovalDecision.Approved)
+        {
+            string? edited = null;
+            if (decision.Args is { } args)
+            {
+                var problems = ValidateArgs(tools.Find(pending.ToolName), args);
+                if (problems.Count > 0)
+                    return new RunCommandResult(null, Errors.Validation("invalid_tool_args", $"The edited arguments do not fit {pending.ToolName}.",
+                        problems.Select((p, i) => (p, i)).ToDictionary(x => $"problem_{x.i + 1}", x => x.p)));
+                edited = Compact(args);
+            }
+            await AppendAsync(new RunResumed(ApprovalDecision.Approved, decision.Feedback, pending.CallId, decision.DecidedBy, edited));
+        }
+        else
+        {
+            var feedback = string.IsNullOrWhiteSpace(decision.Feedback) ? "no reason given" : decision.Feedback.Trim();
+            await AppendAsync(
+                new RunResumed(ApprovalDecision.Rejected, decision.Feedback, pending.CallId, decision.DecidedBy, null),
+                new ToolResult(pending.CallId, ToolOutcome.Fail($"rejected: {feedback}").Output, ToolResultStatus.Error));
+        }
+        logger.LogInformation("Call {CallId} of run {RunId} {Decision} by {DecidedBy}", pending.CallId, RunId, decision.Decision, decision.DecidedBy);
+        DisarmExpiryTimer();
+        await NotifyApprovalAsync(approval, pending: false, JournalCodec.Name(decision.Decision), decision.DecidedBy);
+        ScheduleStep();
+        return new RunCommandResult(RunFold.Summary(State), null);
+    }
+
+    public async Task<RunCommandResult> CancelAsync(string reason, string cancelledBy)
+    {
+        if (!State.Started) return new RunCommandResult(null, Errors.NotFound($"Run {RunId} does not exist."));
+        if (State.IsTerminal) return Conflict($"Run {RunId} is already {JournalCodec.Name(State.Status)}.", null);
+
+        // Children first: if this grain dies half-way, its reminder finds the cancelled child and moves on.
+        foreach (var child in State.ChildRunIds)
+        {
+            var childRun = GrainFactory.GetGrain<IAgentRunGrain>(child);
+            if (await childRun.GetSummaryAsync() is { } summary && summary.Status is not (RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled))
+            {
+                await childRun.CancelAsync($"parent run {RunId} was cancelled: {reason}", cancelledBy);
+            }
+        }
+        var approval = RunFold.PendingApproval(State);
+        await AppendAsync(new RunCancelled(reason, cancelledBy));
+        logger.LogInformation("Run {RunId} cancelled by {CancelledBy}", RunId, cancelledBy);
+        if (approval is not null) await NotifyApprovalAsync(approval, pending: false, "cancelled", cancelledBy);
+        await FinishAsync();
+        return new RunCommandResult(RunFold.Summary(State), null);
+    }
+
+    public async Task ChildEndedAsync(Guid childRunId, RunStatus status, string summary)
+    {
+        if (State.IsTerminal || State.BlockedByChild != childRunId) return;
+        var call = State.Events.Select(e => e.Event).OfType<ChildRunStarted>().Last(c => c.ChildRunId == childRunId).CallId;
+        var success = status == RunStatus.Completed;
+        var output = JsonSerializer.Serialize(new { child_run_id = childRunId, status = JournalCodec.Name(status), summary }, ToolJson.Options);
+        await AppendAsync(
+            new ChildRunCompleted(childRunId, success, summary),
+            new ToolResult(call, output, success ? ToolResultStatus.Success : ToolResultStatus.Error));
+        ScheduleStep();
+    }
+
+    public async Task ContinueAsync()
+    {
+        try
+        {
+            await StepAsync();
+        }
+        catch (Exception e)
+        {
+            // Storage or cluster trouble: the journal is unchanged, so the reminder's next tick repeats the step.
+            logger.LogError(e, "Step of run {RunId} failed; the keep-alive reminder will retry it", RunId);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != KeepAliveReminder) return;
+        if (!State.Started || State.IsTerminal)
+        {
+            await StopReminderAsync();
+            return;
+        }
+        switch (State.Status)
+        {
+            case RunStatus.Pending or RunStatus.Running:
+                ScheduleStep();
+                break;
+            case RunStatus.Suspended when State.Pending is { AwaitingApproval: true }:
+                await ExpireIfDueAsync();
+                break;
+            case RunStatus.Suspended when State.BlockedByChild is { } child:
+                await CheckChildAsync(child);
+                break;
+        }
+    }
+
+    // ---- the loop ---------------------------------------------------------------------------------------
+
+    private async Task StepAsync()
+    {
+        if (!State.Started || State.IsTerminal || State.Status == RunStatus.Suspended) return;
+
+        if (State.Pending is { AwaitingApproval: false } pending)
+        {
+            if (pending.Risk == RiskClass.Dangerous && pending.Decision != ApprovalDecision.Approved) return;
+            if (pending.Risk == RiskClass.Delegation) await DelegateAsync(pending);
+            else await ExecuteAsync(pending);
+            return;
+        }
+
+        if (State.Steps >= Limits.MaxSteps)
+        {
+            await FailAsync($"The run reached its limit of {Limits.MaxSteps} steps without finishing.");
+            return;
+        }
+        if (State.ConsecutiveErrors >= Limits.MaxConsecutiveErrors)
+        {
+            await FailAsync($"The run stopped after {State.ConsecutiveErrors} errors in a row.");
+            return;
+        }
+        await PlanAsync();
+    }
+
+    private async Task PlanAsync()
+    {
+        var agent = agents.Find(State.AgentType)!;
+        AgentDecision decision;
+        try
+        {
+            using var timeout = new CancellationTokenSource(Limits.StepTimeout);
+            decision = await brain.DecideAsync(agent, AgentContext.From(State, agents.Specialists), timeout.Token).WaitAsync(Limits.StepTimeout);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Planner of run {RunId} failed", RunId);
+            var details = e is TimeoutException or OperationCanceledException ? $"The planner did not answer within {Limits.StepTimeout}." : $"The planner failed: {e.Message}";
+            await AppendAsync(new SystemError(details, Fatal: false));
+            ScheduleStep();
+            return;
+        }
+
+        var thought = string.IsNullOrWhiteSpace(decision.Thought) ? null : new AgentThought(decision.Thought.Trim());
+        switch (decision)
+        {
+            case Finish finish:
+                await AppendAsync([.. Maybe(thought), new RunCompleted(finish.Summary, finish.Report)]);
+                logger.LogInformation("Run {RunId} completed: {Summary}", RunId, finish.Summary);
+                await FinishAsync();
+                return;
+            case CallTool call:
+                await ProposeAsync(agent, thought, call);
+                return;
+        }
+    }
+
+    private async Task ProposeAsync(IAgent agent, AgentThought? thought, CallTool call)
+    {
+        var callId = $"call_{Guid.NewGuid():N}";
+        var tool = agent.ToolNames.Contains(call.ToolName) ? tools.Find(call.ToolName) : null;
+        var events = new List<RunEvent>(Maybe(thought));
+        events.Add(new ToolProposed(call.ToolName, call.Args, callId, tool?.Risk ?? RiskClass.Safe));
+
+        var problems = tool is null ? [$"'{call.ToolName}' is not a tool of the {agent.Type} agent."] : ValidateArgs(tool, call.Args);
+        if (problems.Count > 0)
+        {
+            events.Add(new ToolResult(callId, ToolOutcome.Fail("invalid tool call", problems).Output, ToolResultStatus.Error));
+            await AppendAsync([.. events]);
+            ScheduleStep();
+            return;
+        }
+        if (tool!.Risk == RiskClass.Dangerous)
+        {
+            var expiresAt = clock.GetUtcNow() + Limits.ApprovalTimeout;
+            events.Add(new RunSuspended($"Waiting for approval of {tool.Name}.", null, callId, expiresAt));
+            await AppendAsync([.. events]);
+            ArmExpiryTimer();
+            await NotifyApprovalAsync(RunFold.PendingApproval(State)!, pending: true, null, null);
+            return;
+        }
+        await AppendAsync([.. events]);
+        ScheduleStep();
+    }
+
+    private async Task ExecuteAsync(PendingCall pending)
+    {
+        var tool = tools.Find(pending.ToolName)!;
+        ToolOutcome outcome;
+        try
+        {
+            using var args = JsonDocument.Parse(pending.EffectiveArgs);
+            using var timeout = new CancellationTokenSource(Limits.StepTimeout);
+            // The call id is the idempotency key: executing this call again after a crash changes nothing twice.
+            var invocation = new ToolInvocation(args.RootElement, pending.CallId, RunId, $"agent:{State.AgentType}:{RunId}", GrainFactory);
+            outcome = await tool.ExecuteAsync(invocation, timeout.Token).WaitAsync(Limits.StepTimeout);
+        }
+        catch (TimeoutException)
+        {
+            outcome = ToolOutcome.Fail($"{pending.ToolName} did not finish within {Limits.StepTimeout}; its outcome is unknown.");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Tool {Tool} of run {RunId} failed", pending.ToolName, RunId);
+            outcome = ToolOutcome.Fail($"{pending.ToolName} failed: {e.Message}");
+        }
+        await AppendAsync(new ToolResult(pending.CallId, outcome.Output, outcome.Success ? ToolResultStatus.Success : ToolResultStatus.Error));
+        ScheduleStep();
+    }
+
+    private async Task DelegateAsync(PendingCall pending)
+    {
+        using var args = JsonDocument.Parse(pending.EffectiveArgs);
+        var agentType = args.RootElement.GetProperty("agent_type").GetString()!;
+        var task = args.RootElement.GetProperty("task").GetString()!;
+        // Derived from the call, so starting the child again after a crash reaches the same child.
+        var childId = NameBasedGuid.Create(NameBasedGuid.Runs, $"{RunId:N}/{pending.CallId}");
+        await AppendAsync(
+            new ChildRunStarted(childId, agentType, task, pending.CallId),
+            new RunSuspended($"Waiting for child run {childId} ({agentType}).", childId, null, null));
+        await StartChildAsync(childId, agentType, task, pending.CallId);
+    }
+
+    private async Task StartChildAsync(Guid childId, string agentType, string task, string callId)
+    {
+        var result = await GrainFactory.GetGrain<IAgentRunGrain>(childId)
+            .StartAsync(new StartRun(task, State.UserId, agentType, RunId, State.RootRunId, callId));
+        if (result.Error is { } error)
+        {
+            await ChildEndedAsync(childId, RunStatus.Failed, $"The child run could not start: {error.Message}");
+        }
+    }
+
+    private async Task CheckChildAsync(Guid child)
+    {
+        var summary = await GrainFactory.GetGrain<IAgentRunGrain>(child).GetSummaryAsync();
+        if (summary is null)
+        {
+            var started = State.Events.Select(e => e.Event).OfType<ChildRunStarted>().Last(c => c.ChildRunId == child);
+            await StartChildAsync(child, started.AgentType, started.Task, started.CallId);
+        }
+        else if (summary.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled)
+        {
+            await ChildEndedAsync(child, summary.Status, summary.Summary ?? "");
+        }
+    }
+
+    private async Task FailAsync(string details)
+    {
+        await AppendAsync(new SystemError(details, Fatal: true));
+        logger.LogWarning("Run {RunId} failed: {Details}", RunId, details);
+        await FinishAsync();
+    }
+
+    /// <summary>After an end state: stop the reminder and tell the parent.</summary>
+    private async Task FinishAsync()
+    {
+        DisarmExpiryTimer();
+        await StopReminderAsync();
+        if (State.ParentRunId is { } parent)
+        {
+            await GrainFactory.GetGrain<IAgentRunGrain>(parent).ChildEndedAsync(RunId, State.Status, State.Summary ?? "");
+        }
+    }
+
+    // ---- approval expiry --------------------------------------------------------------------------------
+
+    private void ArmExpiryTimer()
+    {
+        DisarmExpiryTimer();
+        if (State.Pending is not { AwaitingApproval: true, ExpiresAt: { } expiresAt }) return;
+        var due = expiresAt - clock.GetUtcNow();
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        // Timers cannot wait longer than ~49 days; the reminder covers anything beyond.
+        if (due > TimeSpan.FromDays(40)) return;
+        _expiryTimer = this.RegisterGrainTimer(ExpireIfDueAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private void DisarmExpiryTimer()
+    {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+    }
+
+    private async Task ExpireIfDueAsync()
+    {
+        if (State is not { Status: RunStatus.Suspended, Pending: { AwaitingApproval: true, ExpiresAt: { } expiresAt } pending }) return;
+        if (clock.GetUtcNow() < expiresAt)
+        {
+            ArmExpiryTimer();
+            return;
+        }
+        var approval = RunFold.PendingApproval(State)!;
+        await AppendAsync(
+            new RunResumed(ApprovalDecision.Expired, null, pending.CallId, "system", null),
+            new ToolResult(pending.CallId, ToolOutcome.Fail($"expired: nobody decided within {Limits.ApprovalTimeout}; {pending.ToolName} did not run").Output,
+                ToolResultStatus.Error));
+        logger.LogInformation("Call {CallId} of run {RunId} expired", pending.CallId, RunId);
+        DisarmExpiryTimer();
+        await NotifyApprovalAsync(approval, pending: false, "expired", "system");
+        ScheduleStep();
+    }
+
+    // ---- journal ------------------------------------------------------------------------------------------
+
+    private async Task AppendAsync(params RunEvent[] events)
+    {
+        var now = clock.GetUtcNow();
+        var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), RunId, Version + i + 1, now, e)).ToList();
+        RaiseEvents(entries);
+        await ConfirmEvents();
+        await PublishAsync(entries);
+    }
+
+    protected override void TransitionState(RunState state, JournalEntry @event)
+    {
+        state.Id = RunId;
+        RunFold.Apply(state, @event);
+    }
+
+    public async Task<KeyValuePair<int, RunState>> ReadStateFromStorage()
+    {
+        var entries = await store.ReadAsync(RunId);
+        return new KeyValuePair<int, RunState>(entries.Count, RunFold.Replay(RunId, entries));
+    }
+
+    public Task<bool> ApplyUpdatesToStorage(IReadOnlyList<JournalEntry> updates, int expectedVersion)
+    {
+        var next = State.Copy();
+        next.Id = RunId;
+        var numbered = updates.Select((u, i) => u with { RunId = RunId, Sequence = expectedVersion + i + 1 }).ToList();
+        foreach (var entry in numbered) RunFold.Apply(next, entry);
+        return store.AppendAsync(numbered, RunFold.Summary(next));
+    }
+
+    // ---- streams ------------------------------------------------------------------------------------------
+
+    private async Task PublishAsync(IReadOnlyList<JournalEntry> entries)
+    {
+        try
+        {
+            var provider = this.GetStreamProvider(StorageNames.Streams);
+            var own = provider.GetStream<JournalEntry>(StreamId.Create(StorageNames.RunStreamNamespace, RunId));
+            await own.OnNextBatchAsync(entries);
+            if (State.RootRunId != RunId && State.RootRunId != Guid.Empty)
+            {
+                await provider.GetStream<JournalEntry>(StreamId.Create(StorageNames.RunStreamNamespace, State.RootRunId)).OnNextBatchAsync(entries);
+            }
+        }
+        catch (Exception e)
+        {
+            // Live views are a convenience; the journal is already durable and readers replay from it.
+            logger.LogWarning(e, "Could not publish journal events of run {RunId}", RunId);
+        }
+    }
+
+    private async Task NotifyApprovalAsync(PendingApproval approval, bool pending, string? outcome, string? decidedBy)
+    {
+        try
+        {
+            var stream = this.GetStreamProvider(StorageNames.Streams)
+                .GetStream<ApprovalNotice>(StreamId.Create(StorageNames.ApprovalsStreamNamespace, Guid.Empty));
+            await stream.OnNextAsync(new ApprovalNotice(approval, pending, outcome, decidedBy, clock.GetUtcNow()));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not publish an approval notice of run {RunId}", RunId);
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private void ScheduleStep() => this.AsReference<IAgentRunGrain>().ContinueAsync().Ignore();
+
+    private async Task StopReminderAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(KeepAliveReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        }
+        catch (Exception e)
+        {
+            // A leftover reminder only finds a finished run and removes itself on its next tick.
+            logger.LogWarning(e, "Could not remove the reminder of run {RunId}", RunId);
+        }
+    }
+
+    private static List<string> ValidateArgs(IAgentTool? tool, string args)
+    {
+        if (tool is null) return ["unknown tool"];
+        try
+        {
+            using var document = JsonDocument.Parse(args);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return ["arguments must be a JSON object"];
+            return [.. JsonSchemaValidator.Validate(tool.Schema, document.RootElement)];
+        }
+        catch (JsonException e)
+        {
+            return [$"arguments are not valid JSON: {e.Message}"];
+        }
+    }
+
+    private static string Compact(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetRawText();
+    }
+
+    private static IEnumerable<RunEvent> Maybe(AgentThought? thought) => thought is null ? [] : [thought];
+
+    private static RunCommandResult Invalid(string code, string message) => new(null, Errors.Validation(code, message));
+
+    private RunCommandResult Conflict(string message, string? callId, string? pendingCallId = null)
+    {
+        var details = new Dictionary<string, string> { ["run_id"] = RunId.ToString(), ["status"] = JournalCodec.Name(State.Status) };
+        if (callId is not null) details["call_id"] = callId;
+        if (pendingCallId is not null) details["pending_call_id"] = pendingCallId;
+        return new RunCommandResult(null, Errors.Conflict(message, details));
+    }
+}

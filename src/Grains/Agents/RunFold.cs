@@ -1,0 +1,111 @@
+using AgentOps.Journal;
+
+namespace AgentOps.Agents;
+
+/// <summary>How each journal event changes a run. Pure: the grain, the store projection and the tests share it.</summary>
+public static class RunFold
+{
+    public static RunState Replay(Guid runId, IEnumerable<JournalEntry> entries)
+    {
+        var state = new RunState { Id = runId };
+        foreach (var entry in entries) Apply(state, entry);
+        return state;
+    }
+
+    public static void Apply(RunState s, JournalEntry entry)
+    {
+        // Sequences follow the journal's order whatever the entry was numbered with when it was raised.
+        s.Events = s.Events.Add(entry with { RunId = s.Id, Sequence = s.Events.Count + 1 });
+        s.UpdatedAt = entry.CreatedAt;
+        if (s.IsTerminal) return;
+
+        switch (entry.Event)
+        {
+            case RunStarted e:
+                s.Started = true;
+                s.Prompt = e.Prompt;
+                s.UserId = e.UserId;
+                s.AgentType = e.AgentType;
+                s.ParentRunId = e.ParentRunId;
+                s.RootRunId = e.RootRunId;
+                s.ParentCallId = e.ParentCallId;
+                s.CreatedAt = entry.CreatedAt;
+                s.Status = RunStatus.Pending;
+                break;
+            case AgentThought:
+                s.Status = RunStatus.Running;
+                break;
+            case ToolProposed e:
+                s.Status = RunStatus.Running;
+                s.Steps++;
+                s.Pending = new PendingCall(e.CallId, e.ToolName, e.Args, e.Risk, entry.CreatedAt);
+                break;
+            case RunSuspended e:
+                s.Status = RunStatus.Suspended;
+                if (e.BlockedByChildRunId is { } child) s.BlockedByChild = child;
+                if (e.CallId is not null && s.Pending?.CallId == e.CallId)
+                    s.Pending = s.Pending with { AwaitingApproval = true, ExpiresAt = e.ExpiresAt };
+                break;
+            case RunResumed e:
+                s.Status = RunStatus.Running;
+                if (s.Pending?.CallId == e.CallId)
+                    s.Pending = s.Pending with { AwaitingApproval = false, Decision = e.Decision, ApprovedArgs = e.ApprovedArgs, DecidedBy = e.DecidedBy };
+                break;
+            case ToolResult e:
+                s.Status = RunStatus.Running;
+                if (s.Pending?.CallId == e.CallId)
+                {
+                    // A person saying no is not the tool failing: it does not count towards the error limit.
+                    var decidedAgainst = s.Pending.Decision is ApprovalDecision.Rejected or ApprovalDecision.Expired;
+                    s.ConsecutiveErrors = e.Status == ToolResultStatus.Error && !decidedAgainst ? s.ConsecutiveErrors + 1 : 0;
+                    s.Pending = null;
+                }
+                else if (e.Status == ToolResultStatus.Error)
+                {
+                    s.ConsecutiveErrors++;
+                }
+                break;
+            case ChildRunStarted e:
+                s.ChildRunIds = s.ChildRunIds.Add(e.ChildRunId);
+                s.BlockedByChild = e.ChildRunId;
+                break;
+            case ChildRunCompleted e:
+                if (s.BlockedByChild == e.ChildRunId) s.BlockedByChild = null;
+                s.Status = RunStatus.Running;
+                break;
+            case RunCompleted e:
+                s.Status = RunStatus.Completed;
+                s.Summary = e.Summary;
+                s.Pending = null;
+                break;
+            case SystemError e:
+                if (e.Fatal)
+                {
+                    s.Status = RunStatus.Failed;
+                    s.Summary = e.ErrorDetails;
+                    s.Pending = null;
+                }
+                else
+                {
+                    s.ConsecutiveErrors++;
+                }
+                break;
+            case RunCancelled e:
+                s.Status = RunStatus.Cancelled;
+                s.Summary = $"Cancelled by {e.CancelledBy}: {e.Reason}";
+                s.Pending = null;
+                s.BlockedByChild = null;
+                break;
+        }
+    }
+
+    /// <summary>The call of this run waiting for a person, if any.</summary>
+    public static PendingApproval? PendingApproval(RunState s) =>
+        s is { Status: RunStatus.Suspended, Pending: { AwaitingApproval: true } p }
+            ? new PendingApproval(s.Id, s.RootRunId, s.AgentType, p.CallId, p.ToolName, p.Args, p.Risk, p.ProposedAt,
+                p.ExpiresAt ?? DateTimeOffset.MaxValue, s.Prompt, s.UserId)
+            : null;
+
+    public static RunSummary Summary(RunState s) => new(s.Id, s.ParentRunId, s.RootRunId, s.AgentType, s.UserId, s.Prompt,
+        s.Status, s.Steps, s.CreatedAt, s.UpdatedAt, s.Summary, PendingApproval(s));
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentOps.Agents.Tools;
+
+/// <summary>Everything a tool needs for one call. <see cref="CallId"/> is the idempotency key of the call.</summary>
+public sealed record ToolInvocation(JsonElement Args, string CallId, Guid RunId, string Actor, IGrainFactory Grains);
+
+/// <summary>A tool's answer: JSON the agent reads, and whether the call succeeded.</summary>
+public sealed record ToolOutcome(bool Success, string Output)
+{
+    public static ToolOutcome Ok(object value) => new(true, JsonSerializer.Serialize(value, ToolJson.Options));
+
+    public static ToolOutcome Fail(string error, object? details = null) =>
+        new(false, JsonSerializer.Serialize(new { error, details }, ToolJson.Options));
+
+    public static ToolOutcome From(Common.OperationError error) =>
+        Fail(error.Message, new { code = error.Code, error.Details });
+}
+
+/// <summary>The JSON conventions of tool outputs: snake_case, enums as UPPER_CASE strings, nulls left out.</summary>
+public static class ToolJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
+    };
+}
+
+/// <summary>A typed tool: name, description for planners, JSON schema of its arguments, risk class.</summary>
+public interface IAgentTool
+{
+    string Name { get; }
+
+    string Description { get; }
+
+    RiskClass Risk { get; }
+
+    JsonElement Schema { get; }
+
+    Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken);
+}
+
+/// <summary>Base class: parses the schema once and reads validated arguments.</summary>
+public abstract class AgentTool : IAgentTool
+{
+    private JsonElement? _schema;
+
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public virtual RiskClass Risk => RiskClass.Safe;
+
+    /// <summary>The JSON schema of the arguments, as text.</summary>
+    protected abstract string SchemaJson { get; }
+
+    public JsonElement Schema => _schema ??= JsonDocument.Parse(SchemaJson).RootElement.Clone();
+
+    public abstract Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken);
+
+    protected static string Text(JsonElement args, string name) => args.GetProperty(name).GetString()!;
+
+    protected static string? OptionalText(JsonElement args, string name) =>
+        args.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    protected static Guid Id(JsonElement args, string name) => Guid.Parse(Text(args, name));
+
+    protected static int? OptionalInt(JsonElement args, string name) =>
+        args.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+}

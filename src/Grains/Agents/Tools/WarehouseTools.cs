@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using AgentOps.Catalog;
+using AgentOps.Warehouses;
+
+namespace AgentOps.Agents.Tools;
+
+public sealed class ListWarehousesTool : AgentTool
+{
+    public override string Name => "list_warehouses";
+    public override string Description => "Lists every registered warehouse with its health status, last_seen, last error and injected fault.";
+    protected override string SchemaJson => """{"type":"object","properties":{},"additionalProperties":false}""";
+
+    public override async Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
+    {
+        var registrations = await call.Grains.GetGrain<IWarehouseRegistryGrain>(0).ListAsync();
+        var rows = await Task.WhenAll(registrations.Select(r => WarehouseView.DescribeAsync(call.Grains, r)));
+        return ToolOutcome.Ok(new { warehouses = rows });
+    }
+}
+
+public sealed class GetWarehouseTool : AgentTool
+{
+    public override string Name => "get_warehouse";
+    public override string Description => "Shows one warehouse: health status, last_seen, last error, fault, number of books and units in stock.";
+    protected override string SchemaJson => """
+        {"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":64}},"required":["name"],"additionalProperties":false}
+        """;
+
+    public override async Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
+    {
+        var name = WarehouseNames.Normalize(Text(call.Args, "name"));
+        var registration = await call.Grains.GetGrain<IWarehouseRegistryGrain>(0).GetAsync(name);
+        return registration is null
+            ? ToolOutcome.Fail($"Warehouse '{name}' is not registered.")
+            : ToolOutcome.Ok(await WarehouseView.DescribeAsync(call.Grains, registration));
+    }
+}
+
+public sealed class GetWarehouseStockTool : AgentTool
+{
+    public override string Name => "get_warehouse_stock";
+    public override string Description => "Lists a warehouse's stock per book (book_id, title, quantity), or one book's stock when book_id is given.";
+    protected override string SchemaJson => """
+        {"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":64},"book_id":{"type":"string","format":"uuid"}},
+         "required":["name"],"additionalProperties":false}
+        """;
+
+    public override async Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
+    {
+        var name = WarehouseNames.Normalize(Text(call.Args, "name"));
+        if (await call.Grains.GetGrain<IWarehouseRegistryGrain>(0).GetAsync(name) is null) return ToolOutcome.Fail($"Warehouse '{name}' is not registered.");
+        var warehouse = call.Grains.GetGrain<IWarehouseGrain>(name);
+        ImmutableArray<StockLine> lines = OptionalText(call.Args, "book_id") is { } bookId
+            ? await warehouse.GetBookStockAsync(Guid.Parse(bookId)) is { } line ? [line] : []
+            : await warehouse.GetStockAsync();
+        var books = (await call.Grains.GetGrain<ICatalogGrain>(0).GetManyAsync([.. lines.Select(l => l.BookId)])).ToDictionary(b => b.Id);
+        return ToolOutcome.Ok(new
+        {
+            warehouse = name,
+            items = lines.Select(l => new { book_id = l.BookId, title = books.GetValueOrDefault(l.BookId)?.Title, quantity = l.Quantity }),
+        });
+    }
+}
+
+public sealed class RestartWarehouseTool : AgentTool
+{
+    public override string Name => "restart_warehouse";
+    public override string Description => "Brings a warehouse back online: clears its fault and runs a health check. Dangerous: needs approval.";
+    public override RiskClass Risk => RiskClass.Dangerous;
+    protected override string SchemaJson => """
+        {"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":64}},"required":["name"],"additionalProperties":false}
+        """;
+
+    public override async Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
+    {
+        var name = WarehouseNames.Normalize(Text(call.Args, "name"));
+        var registry = call.Grains.GetGrain<IWarehouseRegistryGrain>(0);
+        if (await registry.GetAsync(name) is null) return ToolOutcome.Fail($"Warehouse '{name}' is not registered.");
+        var cleared = await call.Grains.GetGrain<IWarehouseGrain>(name).RestartAsync(call.Actor, call.CallId);
+        var after = (await registry.CheckHealthAsync()).FirstOrDefault(r => r.Name == name);
+        return ToolOutcome.Ok(new { warehouse = name, fault_cleared = cleared, status = after?.Status, last_seen = after?.LastSeen, last_error = after?.LastError });
+    }
+}
+
+public sealed class SetStockTool : AgentTool
+{
+    public override string Name => "set_stock";
+    public override string Description => "Sets the stock of one book in one warehouse to an absolute quantity. Dangerous: needs approval.";
+    public override RiskClass Risk => RiskClass.Dangerous;
+    protected override string SchemaJson => """
+        {"type":"object","properties":{"warehouse":{"type":"string","minLength":1,"maxLength":64},"book_id":{"type":"string","format":"uuid"},
+         "quantity":{"type":"integer","minimum":0,"maximum":1000000}},"required":["warehouse","book_id","quantity"],"additionalProperties":false}
+        """;
+
+    public override async Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
+    {
+        var name = WarehouseNames.Normalize(Text(call.Args, "warehouse"));
+        var bookId = Id(call.Args, "book_id");
+        var quantity = call.Args.GetProperty("quantity").GetInt32();
+        if (await call.Grains.GetGrain<IWarehouseRegistryGrain>(0).GetAsync(name) is null) return ToolOutcome.Fail($"Warehouse '{name}' is not registered.");
+        if (await call.Grains.GetGrain<ICatalogGrain>(0).GetAsync(bookId) is not { } book) return ToolOutcome.Fail($"Book {bookId} does not exist.");
+        var warehouse = call.Grains.GetGrain<IWarehouseGrain>(name);
+        var before = await warehouse.GetBookStockAsync(bookId);
+        if (await warehouse.SetStockAsync([new StockLine(bookId, quantity)], call.Actor, call.CallId) is { } error) return ToolOutcome.From(error);
+        var after = await warehouse.GetBookStockAsync(bookId);
+        return ToolOutcome.Ok(new { warehouse = name, book_id = bookId, title = book.Title, previous_quantity = before?.Quantity, quantity = after?.Quantity });
+    }
+}
+
+internal static class WarehouseView
+{
+    public static async Task<object> DescribeAsync(IGrainFactory grains, WarehouseRegistration r)
+    {
+        var snapshot = await grains.GetGrain<IWarehouseGrain>(r.Name).GetSnapshotAsync();
+        return new
+        {
+            name = r.Name, status = r.Status, last_seen = r.LastSeen, last_error = r.LastError, url = r.Url,
+            fault = snapshot.Fault is { } f ? new { kind = f.Kind, since = f.Since, set_by = f.SetBy } : null,
+            books = snapshot.Books, units = snapshot.Units,
+        };
+    }
+}

@@ -1,0 +1,61 @@
+namespace AgentOps.Hosting;
+
+/// <summary>Limits and periods of agent runs. Section <c>AgentOps:Agents</c>.</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "AgentOps:Agents";
+
+    /// <summary>Tool calls a run may make before it is failed.</summary>
+    public int MaxSteps { get; set; } = 25;
+
+    /// <summary>Tool errors (or planner failures) in a row before the run is failed.</summary>
+    public int MaxConsecutiveErrors { get; set; } = 3;
+
+    /// <summary>Longest a planner call or a tool call may take.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a dangerous call waits for a decision before it expires (the tool does not run).</summary>
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the reminder of every non-terminal run checks that it is moving (after crashes, lost messages).</summary>
+    public TimeSpan ResumePeriod { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest task prompt accepted.</summary>
+    public int MaxPromptLength { get; set; } = 4000;
+}
+
+/// <summary>
+/// The language-model planner. Section <c>AgentOps:Llm</c>. Without an endpoint the built-in deterministic
+/// planners are used, so the product works offline.
+/// </summary>
+public sealed class LlmOptions
+{
+    public const string Section = "AgentOps:Llm";
+
+    /// <summary>Base URL of an OpenAI-compatible API, e.g. <c>https://api.openai.com/v1</c> or a local server.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>API key for the endpoint.</summary>
+    [Redact]
+    public string? ApiKey { get; set; }
+
+    /// <summary>Model name sent with every request.</summary>
+    public string Model { get; set; } = "gpt-4o-mini";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
+}
+
+public sealed class AgentOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<AgentOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, AgentOptions o)
+    {
+        var failures = new List<string>();
+        if (o.MaxSteps < 1) failures.Add("AgentOps:Agents:MaxSteps must be at least 1.");
+        if (o.MaxConsecutiveErrors < 1) failures.Add("AgentOps:Agents:MaxConsecutiveErrors must be at least 1.");
+        if (o.StepTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:StepTimeout must be positive.");
+        if (o.ApprovalTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ApprovalTimeout must be positive.");
+        if (o.ResumePeriod <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ResumePeriod must be positive.");
+        if (o.MaxPromptLength < 1) failures.Add("AgentOps:Agents:MaxPromptLength must be at least 1.");
+        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+    }
+}

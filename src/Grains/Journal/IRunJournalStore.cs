@@ -1,0 +1,20 @@
+using AgentOps.Agents;
+
+namespace AgentOps.Journal;
+
+/// <summary>Where run journals live: PostgreSQL in every real deployment, memory in grain-logic tests.</summary>
+public interface IRunJournalStore
+{
+    /// <summary>Every event of a run in sequence order (empty for an unknown run).</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends events (their sequences continue the run's journal) and replaces the run's summary row, atomically.
+    /// Returns false, changing nothing, when one of the sequences is already taken.
+    /// </summary>
+    Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default);
+
+    Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PendingApproval>> ListPendingApprovalsAsync(int limit, CancellationToken cancellationToken = default);
+}

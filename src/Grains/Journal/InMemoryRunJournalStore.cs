@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using AgentOps.Agents;
+
+namespace AgentOps.Journal;
+
+/// <summary>
+/// The journal in process memory, for grain-logic tests only (<c>AgentOps:Storage:Provider=Memory</c>).
+/// Shared by every silo of the process with the same service id, so an in-process multi-silo cluster sees one journal.
+/// </summary>
+public sealed class InMemoryRunJournalStore : IRunJournalStore
+{
+    private static readonly ConcurrentDictionary<string, Journals> ByService = new();
+
+    private readonly Journals _journals;
+
+    public InMemoryRunJournalStore(string serviceId) => _journals = ByService.GetOrAdd(serviceId, _ => new Journals());
+
+    public Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            return Task.FromResult<IReadOnlyList<JournalEntry>>(
+                _journals.Events.TryGetValue(runId, out var events) ? [.. events] : []);
+        }
+    }
+
+    public Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            var events = _journals.Events.GetValueOrDefault(summary.Id) ?? [];
+            if (entries.Count > 0 && entries[0].Sequence != events.Count + 1) return Task.FromResult(false);
+            _journals.Events[summary.Id] = events.AddRange(entries);
+            _journals.Runs[summary.Id] = summary;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            var matching = _journals.Runs.Values
+                .Where(r => (query.UserId is null || r.UserId == query.UserId) && (query.Status is null || r.Status == query.Status)
+                            && r.ParentRunId == query.ParentRunId)
+                .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+                .ToList();
+            return Task.FromResult(new RunPage([.. matching.Skip(query.Offset).Take(query.Limit)], matching.Count));
+        }
+    }
+
+    public Task<IReadOnlyList<PendingApproval>> ListPendingApprovalsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            return Task.FromResult<IReadOnlyList<PendingApproval>>([.. _journals.Runs.Values
+                .Where(r => r.PendingApproval is not null)
+                .OrderBy(r => r.UpdatedAt)
+                .Take(limit)
+                .Select(r => r.PendingApproval!)]);
+        }
+    }
+
+    private sealed class Journals
+    {
+        public Dictionary<Guid, ImmutableList<JournalEntry>> Events { get; } = [];
+
+        public Dictionary<Guid, RunSummary> Runs { get; } = [];
+    }
+}

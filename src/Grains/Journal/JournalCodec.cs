@@ -1,0 +1,168 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOps.Agents;
+
+namespace AgentOps.Journal;
+
+/// <summary>
+/// The journal's wire format: event type names (RUN_STARTED …) and snake_case JSON payloads, the same for the
+/// PostgreSQL journal, the HTTP API and the server-sent events. Arguments and outputs are embedded as JSON.
+/// </summary>
+public static class JournalCodec
+{
+    public const string RunStartedType = "RUN_STARTED";
+    public const string AgentThoughtType = "AGENT_THOUGHT";
+    public const string ToolProposedType = "TOOL_PROPOSED";
+    public const string RunSuspendedType = "RUN_SUSPENDED";
+    public const string RunResumedType = "RUN_RESUMED";
+    public const string ToolResultType = "TOOL_RESULT";
+    public const string RunCompletedType = "RUN_COMPLETED";
+    public const string SystemErrorType = "SYSTEM_ERROR";
+    public const string ChildRunStartedType = "CHILD_RUN_STARTED";
+    public const string ChildRunCompletedType = "CHILD_RUN_COMPLETED";
+    public const string RunCancelledType = "RUN_CANCELLED";
+
+    public static string TypeOf(RunEvent e) => e switch
+    {
+        RunStarted => RunStartedType,
+        AgentThought => AgentThoughtType,
+        ToolProposed => ToolProposedType,
+        RunSuspended => RunSuspendedType,
+        RunResumed => RunResumedType,
+        ToolResult => ToolResultType,
+        RunCompleted => RunCompletedType,
+        SystemError => SystemErrorType,
+        ChildRunStarted => ChildRunStartedType,
+        ChildRunCompleted => ChildRunCompletedType,
+        RunCancelled => RunCancelledType,
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown journal event type."),
+    };
+
+    public static JsonObject ToPayload(RunEvent e)
+    {
+        var o = new JsonObject();
+        switch (e)
+        {
+            case RunStarted x:
+                o["prompt"] = x.Prompt;
+                o["user_id"] = x.UserId;
+                o["agent_type"] = x.AgentType;
+                o["root_run_id"] = x.RootRunId.ToString();
+                if (x.ParentRunId is { } parent) o["parent_run_id"] = parent.ToString();
+                if (x.ParentCallId is { } parentCall) o["parent_call_id"] = parentCall;
+                break;
+            case AgentThought x:
+                o["text_content"] = x.TextContent;
+                break;
+            case ToolProposed x:
+                o["tool_name"] = x.ToolName;
+                o["args"] = Embed(x.Args);
+                o["call_id"] = x.CallId;
+                o["risk"] = Name(x.Risk);
+                break;
+            case RunSuspended x:
+                o["reason"] = x.Reason;
+                if (x.BlockedByChildRunId is { } child) o["blocked_by_child_run_id"] = child.ToString();
+                if (x.CallId is { } call) o["call_id"] = call;
+                if (x.ExpiresAt is { } expires) o["expires_at"] = expires.ToUniversalTime().ToString("O");
+                break;
+            case RunResumed x:
+                o["decision"] = Name(x.Decision);
+                if (x.Feedback is { } feedback) o["feedback"] = feedback;
+                o["call_id"] = x.CallId;
+                o["decided_by"] = x.DecidedBy;
+                if (x.ApprovedArgs is { } args) o["approved_args"] = Embed(args);
+                break;
+            case ToolResult x:
+                o["call_id"] = x.CallId;
+                o["output_data"] = Embed(x.OutputData);
+                o["status"] = Name(x.Status);
+                break;
+            case RunCompleted x:
+                o["summary"] = x.Summary;
+                if (x.Report is { } report) o["report"] = Embed(report);
+                break;
+            case SystemError x:
+                o["error_details"] = x.ErrorDetails;
+                o["fatal"] = x.Fatal;
+                break;
+            case ChildRunStarted x:
+                o["child_run_id"] = x.ChildRunId.ToString();
+                o["agent_type"] = x.AgentType;
+                o["task"] = x.Task;
+                o["call_id"] = x.CallId;
+                break;
+            case ChildRunCompleted x:
+                o["child_run_id"] = x.ChildRunId.ToString();
+                o["success"] = x.Success;
+                o["summary"] = x.Summary;
+                break;
+            case RunCancelled x:
+                o["reason"] = x.Reason;
+                o["cancelled_by"] = x.CancelledBy;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown journal event type.");
+        }
+        return o;
+    }
+
+    public static RunEvent FromPayload(string type, JsonElement p) => type switch
+    {
+        RunStartedType => new RunStarted(Str(p, "prompt"), Str(p, "user_id"), Str(p, "agent_type"),
+            OptGuid(p, "parent_run_id"), Guid.Parse(Str(p, "root_run_id")), OptStr(p, "parent_call_id")),
+        AgentThoughtType => new AgentThought(Str(p, "text_content")),
+        ToolProposedType => new ToolProposed(Str(p, "tool_name"), Raw(p, "args") ?? "{}", Str(p, "call_id"),
+            Parse<RiskClass>(OptStr(p, "risk") ?? "safe")),
+        RunSuspendedType => new RunSuspended(Str(p, "reason"), OptGuid(p, "blocked_by_child_run_id"), OptStr(p, "call_id"),
+            OptStr(p, "expires_at") is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null),
+        RunResumedType => new RunResumed(Parse<ApprovalDecision>(Str(p, "decision")), OptStr(p, "feedback"), Str(p, "call_id"),
+            OptStr(p, "decided_by") ?? "unknown", Raw(p, "approved_args")),
+        ToolResultType => new ToolResult(Str(p, "call_id"), Raw(p, "output_data") ?? "null", Parse<ToolResultStatus>(Str(p, "status"))),
+        RunCompletedType => new RunCompleted(Str(p, "summary"), Raw(p, "report")),
+        SystemErrorType => new SystemError(Str(p, "error_details"), p.TryGetProperty("fatal", out var fatal) && fatal.GetBoolean()),
+        ChildRunStartedType => new ChildRunStarted(Guid.Parse(Str(p, "child_run_id")), Str(p, "agent_type"), Str(p, "task"), Str(p, "call_id")),
+        ChildRunCompletedType => new ChildRunCompleted(Guid.Parse(Str(p, "child_run_id")), p.GetProperty("success").GetBoolean(), Str(p, "summary")),
+        RunCancelledType => new RunCancelled(Str(p, "reason"), Str(p, "cancelled_by")),
+        _ => throw new JsonException($"Unknown journal event type '{type}'."),
+    };
+
+    public static string Name(RiskClass risk) => risk.ToString().ToLowerInvariant();
+
+    public static string Name(ApprovalDecision decision) => decision.ToString().ToLowerInvariant();
+
+    public static string Name(ToolResultStatus status) => status.ToString().ToLowerInvariant();
+
+    public static string Name(RunStatus status) => status.ToString().ToLowerInvariant();
+
+    public static RunStatus ParseStatus(string status) => Parse<RunStatus>(status);
+
+    /// <summary>JSON text as a node; text that is not JSON (a model's malformed arguments) is kept as a string.</summary>
+    public static JsonNode? Embed(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(json);
+        }
+    }
+
+    private static T Parse<T>(string value) where T : struct, Enum =>
+        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) ? parsed : throw new JsonException($"'{value}' is not a {typeof(T).Name}.");
+
+    private static string Str(JsonElement p, string name) =>
+        p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new JsonException($"Missing '{name}'.");
+
+    private static string? OptStr(JsonElement p, string name) =>
+        p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static Guid? OptGuid(JsonElement p, string name) => OptStr(p, name) is { } s ? Guid.Parse(s) : null;
+
+    private static string? Raw(JsonElement p, string name) =>
+        !p.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.String ? v.GetString()
+        : v.GetRawText();
+}

@@ -1,0 +1,150 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using AgentOps.Agents;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AgentOps.Journal;
+
+/// <summary>The journal in PostgreSQL (tables of <c>Schema/005_agent_journal.sql</c>).</summary>
+public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJournalStore
+{
+    private const string UniqueViolation = "23505";
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT event_id, sequence, event_type, payload::text, created_at FROM agentops_run_journal WHERE run_id = $1 ORDER BY sequence");
+        command.Parameters.AddWithValue(runId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<JournalEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            using var payload = JsonDocument.Parse(reader.GetString(3));
+            var sequence = reader.GetInt32(1);
+            if (sequence != entries.Count + 1)
+                throw new InvalidOperationException($"The journal of run {runId} has a gap before sequence {sequence}.");
+            entries.Add(new JournalEntry(reader.GetGuid(0), runId, sequence, new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero),
+                JournalCodec.FromPayload(reader.GetString(2), payload.RootElement)));
+        }
+        return entries;
+    }
+
+    public async Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default)
+    {
+        if (entries.Count == 0) return true;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await using (var batch = new NpgsqlBatch(connection, transaction))
+            {
+                foreach (var entry in entries)
+                {
+                    var insert = new NpgsqlBatchCommand(
+                        "INSERT INTO agentops_run_journal (run_id, sequence, event_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)");
+                    insert.Parameters.AddWithValue(entry.RunId);
+                    insert.Parameters.AddWithValue(entry.Sequence);
+                    insert.Parameters.AddWithValue(entry.Id);
+                    insert.Parameters.AddWithValue(JournalCodec.TypeOf(entry.Event));
+                    insert.Parameters.Add(new NpgsqlParameter { Value = JournalCodec.ToPayload(entry.Event).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                    insert.Parameters.AddWithValue(entry.CreatedAt.UtcDateTime);
+                    batch.BatchCommands.Add(insert);
+                }
+                batch.BatchCommands.Add(UpsertSummary(summary, entries[^1].Sequence));
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return false;
+        }
+    }
+
+    public async Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        const string filter = """
+             WHERE ($1::varchar IS NULL OR user_id = $1)
+               AND ($2::varchar IS NULL OR status = $2)
+               AND (($3::uuid IS NULL AND parent_run_id IS NULL) OR parent_run_id = $3)
+            """;
+        await using var batch = dataSource.CreateBatch();
+        var list = new NpgsqlBatchCommand($"SELECT {Columns} FROM agentops_runs {filter} ORDER BY created_at DESC, run_id LIMIT $4 OFFSET $5");
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM agentops_runs {filter}");
+        foreach (var command in new[] { list, count })
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+            command.Parameters.Add(new NpgsqlParameter { Value = query.Status is { } s ? JournalCodec.Name(s) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.ParentRunId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        }
+        list.Parameters.AddWithValue(query.Limit);
+        list.Parameters.AddWithValue(query.Offset);
+        batch.BatchCommands.Add(list);
+        batch.BatchCommands.Add(count);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var runs = ImmutableArray.CreateBuilder<RunSummary>();
+        while (await reader.ReadAsync(cancellationToken)) runs.Add(ReadSummary(reader));
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RunPage(runs.ToImmutable(), (int)reader.GetInt64(0));
+    }
+
+    public async Task<IReadOnlyList<PendingApproval>> ListPendingApprovalsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT pending_approval::text FROM agentops_runs WHERE pending_call_id IS NOT NULL ORDER BY updated_at LIMIT $1");
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pending = new List<PendingApproval>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pending.Add(JsonSerializer.Deserialize<PendingApproval>(reader.GetString(0))!);
+        }
+        return pending;
+    }
+
+    private const string Columns =
+        "run_id, parent_run_id, root_run_id, agent_type, user_id, prompt, status, steps, created_at, updated_at, summary, pending_approval::text";
+
+    private static RunSummary ReadSummary(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetString(5),
+        JournalCodec.ParseStatus(r.GetString(6)), r.GetInt32(7),
+        new DateTimeOffset(r.GetDateTime(8), TimeSpan.Zero), new DateTimeOffset(r.GetDateTime(9), TimeSpan.Zero),
+        r.IsDBNull(10) ? null : r.GetString(10),
+        r.IsDBNull(11) ? null : JsonSerializer.Deserialize<PendingApproval>(r.GetString(11)));
+
+    private static NpgsqlBatchCommand UpsertSummary(RunSummary s, int version)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO agentops_runs (run_id, parent_run_id, root_run_id, agent_type, user_id, prompt, status, steps, version,
+                                       summary, pending_call_id, pending_approval, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, steps = excluded.steps, version = excluded.version,
+                summary = excluded.summary, pending_call_id = excluded.pending_call_id,
+                pending_approval = excluded.pending_approval, updated_at = excluded.updated_at
+            """);
+        command.Parameters.AddWithValue(s.Id);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.ParentRunId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.AddWithValue(s.RootRunId);
+        command.Parameters.AddWithValue(s.AgentType);
+        command.Parameters.AddWithValue(s.UserId);
+        command.Parameters.AddWithValue(s.Prompt);
+        command.Parameters.AddWithValue(JournalCodec.Name(s.Status));
+        command.Parameters.AddWithValue(s.Steps);
+        command.Parameters.AddWithValue(version);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Summary ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.PendingApproval?.CallId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = s.PendingApproval is { } p ? JsonSerializer.Serialize(p) : DBNull.Value,
+            NpgsqlDbType = NpgsqlDbType.Jsonb,
+        });
+        command.Parameters.AddWithValue(s.CreatedAt.UtcDateTime);
+        command.Parameters.AddWithValue(s.UpdatedAt.UtcDateTime);
+        return command;
+    }
+}

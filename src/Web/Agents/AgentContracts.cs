@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOps.Agents;
+using AgentOps.Journal;
+
+namespace AgentOps.Web.Agents;
+
+public sealed record StartRunRequest(string? Prompt, string? UserId, string? AgentType);
+
+public sealed record ResumeRunRequest(string? Decision, string? Feedback, JsonElement? Args, string? CallId);
+
+public sealed record CancelRunRequest(string? Reason);
+
+public sealed record StartRunResponse(Guid Id, string Status);
+
+public sealed record RunEventResponse(Guid Id, int Sequence, string Type, JsonObject Payload, DateTimeOffset CreatedAt, Guid SourceRunId)
+{
+    public static RunEventResponse From(JournalEntry e) =>
+        new(e.Id, e.Sequence, JournalCodec.TypeOf(e.Event), JournalCodec.ToPayload(e.Event), e.CreatedAt, e.RunId);
+}
+
+public sealed record PendingToolResponse(
+    Guid RunId, Guid RootRunId, string AgentType, string CallId, string ToolName, JsonNode? Args, string Risk,
+    DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, string Prompt, string UserId)
+{
+    public static PendingToolResponse From(PendingApproval p) => new(p.RunId, p.RootRunId, p.AgentType, p.CallId, p.ToolName,
+        JournalCodec.Embed(p.Args), JournalCodec.Name(p.Risk), p.ProposedAt, p.ExpiresAt, p.Prompt, p.UserId);
+}
+
+public sealed record RunResponse(
+    Guid Id, Guid? ParentRunId, Guid RootRunId, string AgentType, string UserId, string Prompt, string Status, int Steps,
+    string? Summary, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, PendingToolResponse? PendingTool,
+    IReadOnlyList<Guid>? ChildRunIds = null, IReadOnlyList<RunEventResponse>? Events = null)
+{
+    public static RunResponse From(RunSummary s, PendingApproval? pending = null) => new(
+        s.Id, s.ParentRunId, s.RootRunId, s.AgentType, s.UserId, s.Prompt, JournalCodec.Name(s.Status), s.Steps, s.Summary,
+        s.CreatedAt, s.UpdatedAt, (pending ?? s.PendingApproval) is { } p ? PendingToolResponse.From(p) : null);
+
+    public static RunResponse From(RunView view) => From(view.Run, view.PendingTool) with
+    {
+        ChildRunIds = view.ChildRunIds,
+        Events = [.. view.Events.Select(RunEventResponse.From)],
+    };
+}
+
+public sealed record RunListResponse(IReadOnlyList<RunResponse> Runs, int Total, int Limit, int Offset);
+
+public sealed record AgentTypeResponse(string Type, string Description, IReadOnlyList<string> Tools);

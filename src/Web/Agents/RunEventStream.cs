@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Threading.Channels;
+using AgentOps.Agents;
+using AgentOps.Hosting;
+using AgentOps.Journal;
+using AgentOps.Web.Http;
+using Orleans.Streams;
+
+namespace AgentOps.Web.Agents;
+
+/// <summary>
+/// GET /agents/runs/{id}/events: replays the journal of the run and of its child runs, then follows the run's
+/// Orleans stream live. Subscribes before replaying and skips what it already sent, so no event is lost or
+/// repeated at the seam. Ends with <c>event: done</c> once the run reaches an end state.
+/// </summary>
+public static class RunEventStream
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the run is checked directly, in case a live event was lost (streams are best effort).</summary>
+    private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(5);
+
+    public static async Task<IResult> StreamAsync(string id, ClaimsPrincipal user, IClusterClient client, HttpContext http)
+    {
+        if (Paging.ParseId(id, "run id", out var runId) is { } invalid) return invalid;
+        var run = client.GetGrain<IAgentRunGrain>(runId);
+        var first = await run.GetSummaryAsync();
+        if (first is null) return ApiErrors.NotFound($"Run {runId} does not exist.");
+        if (!AgentsApi.MayRead(user, first)) return ApiErrors.Forbidden("This run belongs to another user.");
+
+        var cancellation = http.RequestAborted;
+        var response = http.Response;
+        response.Headers.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+
+        var live = Channel.CreateUnbounded<JournalEntry>();
+        var stream = client.GetStreamProvider(StorageNames.Streams).GetStream<JournalEntry>(StreamId.Create(StorageNames.RunStreamNamespace, runId));
+        var subscription = await stream.SubscribeAsync((entry, _) => live.Writer.WriteAsync(entry).AsTask());
+        var sent = new HashSet<(Guid, int)>();
+        try
+        {
+            await ReplayAsync(client, runId, sent, response, cancellation);
+            while (!cancellation.IsCancellationRequested)
+            {
+                if (await IsFinishedAsync(run) is { } status)
+                {
+                    // Anything the stream did not deliver is in the journal.
+                    await ReplayAsync(client, runId, sent, response, cancellation);
+                    await WriteAsync(response, "done", JsonSerializer.Serialize(new { run_id = runId, status = JournalCodec.Name(status) }), null, cancellation);
+                    break;
+                }
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                wait.CancelAfter(Recheck);
+                try
+                {
+                    while (await live.Reader.WaitToReadAsync(wait.Token))
+                    {
+                        while (live.Reader.TryRead(out var entry))
+                        {
+                            if (sent.Add((entry.RunId, entry.Sequence))) await WriteEventAsync(response, entry, cancellation);
+                        }
+                        if (await IsFinishedAsync(run) is not null) break;
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    await response.WriteAsync(": keep-alive\n\n", cancellation);
+                    await response.Body.FlushAsync(cancellation);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
+        }
+        return Results.Empty;
+    }
+
+    private static async Task<RunStatus?> IsFinishedAsync(IAgentRunGrain run) =>
+        await run.GetSummaryAsync() is { Status: RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled } summary ? summary.Status : null;
+
+    /// <summary>The journal of the run and, depth first, of its child runs, in time order.</summary>
+    private static async Task ReplayAsync(IClusterClient client, Guid runId, HashSet<(Guid, int)> sent, HttpResponse response, CancellationToken cancellation)
+    {
+        var entries = new List<JournalEntry>();
+        var pending = new Queue<Guid>([runId]);
+        while (pending.Count > 0 && entries.Count < 100_000)
+        {
+            if (await client.GetGrain<IAgentRunGrain>(pending.Dequeue()).GetAsync() is not { } view) continue;
+            entries.AddRange(view.Events);
+            foreach (var child in view.ChildRunIds) pending.Enqueue(child);
+        }
+        foreach (var entry in entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.RunId == runId ? 0 : 1).ThenBy(e => e.Sequence))
+        {
+            if (sent.Add((entry.RunId, entry.Sequence))) await WriteEventAsync(response, entry, cancellation);
+        }
+    }
+
+    private static Task WriteEventAsync(HttpResponse response, JournalEntry entry, CancellationToken cancellation) =>
+        WriteAsync(response, "event", JsonSerializer.Serialize(RunEventResponse.From(entry), ApiJson.Options), $"{entry.RunId:N}-{entry.Sequence}", cancellation);
+
+    private static async Task WriteAsync(HttpResponse response, string name, string data, string? id, CancellationToken cancellation)
+    {
+        var text = id is null ? $"event: {name}\ndata: {data}\n\n" : $"id: {id}\nevent: {name}\ndata: {data}\n\n";
+        await response.WriteAsync(text, cancellation);
+        await response.Body.FlushAsync(cancellation);
+    }
+}
