@@ -119,7 +119,7 @@ public static class AgentOpsHostingExtensions
             silo.AddMemoryGrainStorage(StorageNames.Store);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.UseInMemoryReminderService();
-            silo.Services.TryAddSingleton<IRunJournalStore>(_ => new InMemoryRunJournalStore(cluster.ServiceId));
+            silo.Services.TryAddSingleton<IRunJournalStore>(sp => new InMemoryRunJournalStore(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         }
 
         // Agent runs: journaled grains whose log lives in the journal store; live events on streams.

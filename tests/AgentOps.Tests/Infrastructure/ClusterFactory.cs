@@ -18,9 +18,10 @@ public static class ClusterFactory
         ["AgentOps:Bookstore:ShipmentTimeout"] = "00:00:01",
         ["AgentOps:Security:BcryptWorkFactor"] = "4",
         ["AgentOps:Seed:InitialStock"] = "10",
+        ["AgentOps:Agents:ResumePeriod"] = "00:00:02",
     };
 
-    public static TestCluster Build(int silos, IDictionary<string, string?> settings, string? serviceId = null)
+    public static TestCluster Build(int silos, IDictionary<string, string?> settings, string? serviceId = null, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder((short)silos);
         if (serviceId is not null)
@@ -34,6 +35,7 @@ public static class ClusterFactory
             if (value is not null) builder.Properties[key] = value;
         }
         builder.AddSiloBuilderConfigurator<AgentOpsSiloConfigurator>();
+        configure?.Invoke(builder);
         return builder.Build();
     }
 }
