@@ -277,7 +277,7 @@ public sealed class AgentRunGrain(
         }
         if (tool!.Risk == RiskClass.Dangerous)
         {
-            var expiresAt = clock.GetUtcNow() + Limits.ApprovalTimeout;
+            var expiresAt = Now() + Limits.ApprovalTimeout;
             events.Add(new RunSuspended($"Waiting for approval of {tool.Name}.", null, callId, expiresAt));
             await AppendAsync([.. events]);
             ArmExpiryTimer();
@@ -374,7 +374,7 @@ public sealed class AgentRunGrain(
     {
         DisarmExpiryTimer();
         if (State.Pending is not { AwaitingApproval: true, ExpiresAt: { } expiresAt }) return;
-        var due = expiresAt - clock.GetUtcNow();
+        var due = expiresAt - Now();
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         // Timers cannot wait longer than ~49 days; the reminder covers anything beyond.
         if (due > TimeSpan.FromDays(40)) return;
@@ -390,7 +390,7 @@ public sealed class AgentRunGrain(
     private async Task ExpireIfDueAsync()
     {
         if (State is not { Status: RunStatus.Suspended, Pending: { AwaitingApproval: true, ExpiresAt: { } expiresAt } pending }) return;
-        if (clock.GetUtcNow() < expiresAt)
+        if (Now() < expiresAt)
         {
             ArmExpiryTimer();
             return;
@@ -410,7 +410,7 @@ public sealed class AgentRunGrain(
 
     private async Task AppendAsync(params RunEvent[] events)
     {
-        var now = clock.GetUtcNow();
+        var now = Now();
         var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), RunId, Version + i + 1, now, e)).ToList();
         RaiseEvents(entries);
         await ConfirmEvents();
@@ -465,7 +465,7 @@ public sealed class AgentRunGrain(
         {
             var stream = this.GetStreamProvider(StorageNames.Streams)
                 .GetStream<ApprovalNotice>(StreamId.Create(StorageNames.ApprovalsStreamNamespace, Guid.Empty));
-            await stream.OnNextAsync(new ApprovalNotice(approval, pending, outcome, decidedBy, clock.GetUtcNow()));
+            await stream.OnNextAsync(new ApprovalNotice(approval, pending, outcome, decidedBy, Now()));
         }
         catch (Exception e)
         {
@@ -474,6 +474,13 @@ public sealed class AgentRunGrain(
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /// <summary>Now, to the microsecond: what PostgreSQL keeps, so a reloaded run equals the one in memory.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        return new DateTimeOffset(now - now % 10, TimeSpan.Zero);
+    }
 
     private void ScheduleStep() => this.AsReference<IAgentRunGrain>().ContinueAsync().Ignore();
 

@@ -47,7 +47,7 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
                     insert.Parameters.AddWithValue(entry.Sequence);
                     insert.Parameters.AddWithValue(entry.Id);
                     insert.Parameters.AddWithValue(JournalCodec.TypeOf(entry.Event));
-                    insert.Parameters.Add(new NpgsqlParameter { Value = JournalCodec.ToPayload(entry.Event).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                    insert.Parameters.Add(new NpgsqlParameter { Value = JournalCodec.ToPayload(entry.Event).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Json });
                     insert.Parameters.AddWithValue(entry.CreatedAt.UtcDateTime);
                     batch.BatchCommands.Add(insert);
                 }

@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS agentops_run_journal
     sequence    integer     NOT NULL CHECK (sequence > 0),
     event_id    uuid        NOT NULL UNIQUE,
     event_type  varchar(32) NOT NULL,
-    payload     jsonb       NOT NULL,
+    payload     json        NOT NULL,  -- json, not jsonb: the text is kept exactly as it was journaled
     created_at  timestamptz NOT NULL,
     PRIMARY KEY (run_id, sequence)
 );
