@@ -14,6 +14,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing Chromium (the end-to-end UI test drives the system's headless Chromium)"
+  if [ "$(id -u)" = 0 ]; then APT=(apt-get); else APT=(sudo -n apt-get); fi
+  "${APT[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq --no-install-recommends chromium >/dev/null \
+    || log "could not install chromium: the browser test will fail and say so"
+fi
+export AGENTOPS_CHROMIUM="${AGENTOPS_CHROMIUM:-$(command -v chromium || echo /usr/bin/chromium)}"
+
 log "building"
 if ! dotnet build "$ROOT/AgentOps.sln" -c Release -nologo -v q -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"

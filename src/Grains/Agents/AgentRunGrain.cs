@@ -497,20 +497,7 @@ public sealed class AgentRunGrain(
         }
     }
 
-    private static List<string> ValidateArgs(IAgentTool? tool, string args)
-    {
-        if (tool is null) return ["unknown tool"];
-        try
-        {
-            using var document = JsonDocument.Parse(args);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return ["arguments must be a JSON object"];
-            return [.. JsonSchemaValidator.Validate(tool.Schema, document.RootElement)];
-        }
-        catch (JsonException e)
-        {
-            return [$"arguments are not valid JSON: {e.Message}"];
-        }
-    }
+    private static List<string> ValidateArgs(IAgentTool? tool, string args) => ToolArguments.Validate(tool, args);
 
     private static string Compact(string json)
     {

@@ -4,6 +4,12 @@ public static class AuthSchemes
 {
     public const string Basic = "Basic";
     public const string ServiceToken = "Bearer";
+
+    /// <summary>The web UI's sign-in cookie.</summary>
+    public const string Cookie = "Cookie";
+
+    /// <summary>Picks Basic, Bearer or the cookie from the request, so every part of the app sees its user.</summary>
+    public const string Auto = "Auto";
 }
 
 public static class Policies
@@ -16,6 +22,9 @@ public static class Policies
 
     /// <summary>A service presenting the bearer token.</summary>
     public const string Service = "service";
+
+    /// <summary>A user signed in to the web UI (cookie).</summary>
+    public const string UiUser = "ui-user";
 }
 
 public static class AgentOpsClaims

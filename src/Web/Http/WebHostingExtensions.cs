@@ -2,6 +2,10 @@ using AgentOps.Catalog;
 using AgentOps.Hosting;
 using AgentOps.Web.Agents;
 using AgentOps.Web.Auth;
+using AgentOps.Web.Bookstore;
+using AgentOps.Web.Components;
+using Microsoft.AspNetCore.Authorization;
+using MudBlazor.Services;
 using AgentOps.Web.Catalog;
 using AgentOps.Web.Inventory;
 using AgentOps.Web.Orders;
@@ -39,15 +43,35 @@ public static class WebHostingExtensions
         builder.Services.AddSingleton<StockView>();
         builder.Services.AddAgentOpsAgents(configuration);
 
-        builder.Services.AddAuthentication(AuthSchemes.Basic)
+        builder.Services.AddAuthentication(AuthSchemes.Auto)
+            .AddPolicyScheme(AuthSchemes.Auto, "Basic, Bearer or the UI cookie", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(AuthSchemes.Basic, null)
-            .AddScheme<AuthenticationSchemeOptions, ServiceTokenHandler>(AuthSchemes.ServiceToken, null);
+            .AddScheme<AuthenticationSchemeOptions, ServiceTokenHandler>(AuthSchemes.ServiceToken, null)
+            .AddCookie(AuthSchemes.Cookie, o =>
+            {
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/login";
+                o.Cookie.Name = "agentops.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+            });
         builder.Services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Cookie).RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.UiUser, p => p.AddAuthenticationSchemes(AuthSchemes.Cookie).RequireAuthenticatedUser())
             .AddPolicy(Policies.User, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireAuthenticatedUser())
             .AddPolicy(Policies.StoreAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireRole(RoleNames.StoreAdmin))
             .AddPolicy(Policies.Service, p => p.AddAuthenticationSchemes(AuthSchemes.ServiceToken).RequireAuthenticatedUser());
 
         builder.Services.AddOpenApi();
+
+        // The approvers' web UI: Blazor interactive server rendering with MudBlazor.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
+        builder.Services.AddScoped<AgentsUiService>();
+        builder.Services.AddScoped<BookstoreUiService>();
         return builder;
     }
 
@@ -66,6 +90,7 @@ public static class WebHostingExtensions
             });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapOpenApi();
         app.MapHealthApi();
@@ -75,6 +100,18 @@ public static class WebHostingExtensions
         app.MapInventoryApi();
         app.MapWarehousesApi();
         app.MapAgentsApi();
+
+        app.MapStaticAssets();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    private static string SelectScheme(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return AuthSchemes.Basic;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthSchemes.ServiceToken;
+        return AuthSchemes.Cookie;
     }
 }
