@@ -1,4 +1,5 @@
 using AgentOps.Hosting;
+using AgentOps.Observability;
 using Microsoft.Extensions.Options;
 
 // A silo process. `AgentOps.Silo migrate` only applies the schema and exits (docker-compose's schema step).
@@ -16,6 +17,7 @@ if (args.Contains("migrate"))
     return 0;
 }
 
+builder.Services.AddAgentOpsObservability(builder.Configuration, "agentops-silo");
 builder.UseOrleans(silo => silo.AddAgentOpsSilo(builder.Configuration));
 using var host = builder.Build();
 await host.RunAsync();

@@ -4,6 +4,7 @@ using AgentOps.Agents.Tools;
 using AgentOps.Common;
 using AgentOps.Hosting;
 using AgentOps.Journal;
+using AgentOps.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.EventSourcing;
@@ -64,6 +65,7 @@ public sealed class AgentRunGrain(
         await this.RegisterOrUpdateReminder(KeepAliveReminder, Limits.ResumePeriod, Limits.ResumePeriod);
         await AppendAsync(new RunStarted(prompt, command.UserId, agentType, command.ParentRunId, command.RootRunId ?? RunId, command.ParentCallId));
         logger.LogInformation("Run {RunId} started: agent {AgentType}, user {UserId}", RunId, agentType, command.UserId);
+        AgentOpsMetrics.RunStarted(agentType);
         ScheduleStep();
         return new RunCommandResult(RunFold.Summary(State), null);
     }
@@ -126,6 +128,7 @@ public sealed class AgentRunGrain(
                 new ToolResult(pending.CallId, ToolOutcome.Fail($"rejected: {feedback}").Output, ToolResultStatus.Error));
         }
         logger.LogInformation("Call {CallId} of run {RunId} {Decision} by {DecidedBy}", pending.CallId, RunId, decision.Decision, decision.DecidedBy);
+        AgentOpsMetrics.Decided(JournalCodec.Name(decision.Decision));
         DisarmExpiryTimer();
         await NotifyApprovalAsync(approval, pending: false, JournalCodec.Name(decision.Decision), decision.DecidedBy);
         ScheduleStep();
@@ -168,6 +171,7 @@ public sealed class AgentRunGrain(
 
     public async Task ContinueAsync()
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["AgentType"] = State.AgentType });
         try
         {
             await StepAsync();
@@ -310,6 +314,7 @@ public sealed class AgentRunGrain(
             outcome = ToolOutcome.Fail($"{pending.ToolName} failed: {e.Message}");
         }
         await AppendAsync(new ToolResult(pending.CallId, outcome.Output, outcome.Success ? ToolResultStatus.Success : ToolResultStatus.Error));
+        AgentOpsMetrics.ToolExecuted(pending.ToolName, outcome.Success);
         ScheduleStep();
     }
 
@@ -360,6 +365,7 @@ public sealed class AgentRunGrain(
     /// <summary>After an end state: stop the reminder and tell the parent.</summary>
     private async Task FinishAsync()
     {
+        AgentOpsMetrics.RunFinished(State.AgentType, JournalCodec.Name(State.Status));
         DisarmExpiryTimer();
         await StopReminderAsync();
         if (State.ParentRunId is { } parent)
@@ -401,6 +407,7 @@ public sealed class AgentRunGrain(
             new ToolResult(pending.CallId, ToolOutcome.Fail($"expired: nobody decided within {Limits.ApprovalTimeout}; {pending.ToolName} did not run").Output,
                 ToolResultStatus.Error));
         logger.LogInformation("Call {CallId} of run {RunId} expired", pending.CallId, RunId);
+        AgentOpsMetrics.Decided("expired");
         DisarmExpiryTimer();
         await NotifyApprovalAsync(approval, pending: false, "expired", "system");
         ScheduleStep();

@@ -1,6 +1,8 @@
 using System.Net;
 using AgentOps.Catalog;
 using AgentOps.Journal;
+using AgentOps.Observability;
+using Orleans.Dashboard;
 using AgentOps.Warehouses;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -127,6 +129,12 @@ public static class AgentOpsHostingExtensions
         silo.AddMemoryStreams(StorageNames.Streams);
         silo.Services.AddAgentOpsAgents(configuration);
 
+        silo.AddActivityPropagation();
+        if (configuration.ReadObservability().Dashboard)
+        {
+            silo.AddDashboard();
+        }
+
         // Reminders shorter than Orleans' one-minute floor are allowed only when configured (tests, demos).
         var shortest = new[] { bookstore.HealthCheckPeriod, bookstore.ReconciliationPeriod, bookstore.OrderResumePeriod, agentOptions.ResumePeriod }.Min();
         if (shortest < TimeSpan.FromMinutes(1))
@@ -157,6 +165,11 @@ public static class AgentOpsHostingExtensions
         });
         client.Services.AddSingleton<IClientConnectionRetryFilter, ClientConnectRetryFilter>();
         client.AddMemoryStreams(StorageNames.Streams);
+        client.AddActivityPropagation();
+        if (configuration.ReadObservability().Dashboard)
+        {
+            client.AddDashboard();
+        }
         if (cluster.Membership == MembershipProvider.Localhost)
         {
             client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);

@@ -4,6 +4,7 @@ using AgentOps.Common;
 using AgentOps.Hosting;
 using AgentOps.Inventory;
 using AgentOps.OpsEvents;
+using AgentOps.Observability;
 using AgentOps.Warehouses;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,7 @@ public sealed class OrderGrain(
 
         await IndexAsync(state.State.Order);
         await FulfilAsync();
+        AgentOpsMetrics.OrderPlaced(state.State.Order.Status.ToString().ToUpperInvariant(), (clock.GetUtcNow() - now).TotalMilliseconds);
         return new OrderResult(state.State.Order, null, Created: true);
     }
 

@@ -23,6 +23,9 @@ public static class Policies
     /// <summary>A service presenting the bearer token.</summary>
     public const string Service = "service";
 
+    /// <summary>A STORE_ADMIN by cookie (browser) or Basic: operator tools such as the Orleans Dashboard.</summary>
+    public const string OpsAdmin = "ops-admin";
+
     /// <summary>A user signed in to the web UI (cookie).</summary>
     public const string UiUser = "ui-user";
 }

@@ -6,6 +6,10 @@ using AgentOps.Web.Bookstore;
 using AgentOps.Web.Components;
 using Microsoft.AspNetCore.Authorization;
 using MudBlazor.Services;
+using AgentOps.Observability;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orleans.Dashboard;
 using AgentOps.Web.Catalog;
 using AgentOps.Web.Inventory;
 using AgentOps.Web.Orders;
@@ -60,11 +64,21 @@ public static class WebHostingExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Cookie).RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.UiUser, p => p.AddAuthenticationSchemes(AuthSchemes.Cookie).RequireAuthenticatedUser())
+            .AddPolicy(Policies.OpsAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Cookie, AuthSchemes.Basic).RequireRole(RoleNames.StoreAdmin))
             .AddPolicy(Policies.User, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireAuthenticatedUser())
             .AddPolicy(Policies.StoreAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireRole(RoleNames.StoreAdmin))
             .AddPolicy(Policies.Service, p => p.AddAuthenticationSchemes(AuthSchemes.ServiceToken).RequireAuthenticatedUser());
 
         builder.Services.AddOpenApi();
+        var observability = configuration.ReadObservability();
+        builder.Services.AddAgentOpsObservability(configuration, "agentops-web",
+            metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation();
+                if (observability.Prometheus) metrics.AddPrometheusExporter();
+            },
+            tracing => tracing.AddAspNetCoreInstrumentation());
+        builder.Services.AddHostedService<ApprovalsGaugeSampler>();
 
         // The approvers' web UI: Blazor interactive server rendering with MudBlazor.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -100,6 +114,16 @@ public static class WebHostingExtensions
         app.MapInventoryApi();
         app.MapWarehousesApi();
         app.MapAgentsApi();
+
+        var observability = app.Configuration.ReadObservability();
+        if (observability.Prometheus)
+        {
+            app.MapPrometheusScrapingEndpoint(observability.PrometheusPath);
+        }
+        if (observability.Dashboard)
+        {
+            app.MapOrleansDashboard(observability.DashboardPath).RequireAuthorization(Policies.OpsAdmin);
+        }
 
         app.MapStaticAssets();
         app.MapAccountEndpoints();

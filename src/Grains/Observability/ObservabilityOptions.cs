@@ -1,0 +1,23 @@
+namespace AgentOps.Observability;
+
+/// <summary>Logs, metrics, traces and the Orleans Dashboard. Section <c>AgentOps:Observability</c>.</summary>
+public sealed class ObservabilityOptions
+{
+    public const string Section = "AgentOps:Observability";
+
+    /// <summary>Write logs as one JSON object per line (with scopes: request id, trace id, run id).</summary>
+    public bool JsonLogs { get; set; } = true;
+
+    /// <summary>Serve Prometheus metrics at <see cref="PrometheusPath"/> on the web tier.</summary>
+    public bool Prometheus { get; set; } = true;
+
+    public string PrometheusPath { get; set; } = "/metrics";
+
+    /// <summary>An OTLP collector (e.g. http://localhost:4317) for traces and metrics; none by default.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Host the Orleans Dashboard (its grain profiler costs a little on every grain call).</summary>
+    public bool Dashboard { get; set; } = true;
+
+    public string DashboardPath { get; set; } = "/dashboard";
+}
