@@ -31,6 +31,10 @@ public interface IAgentRunGrain : IGrainWithGuidKey
     [Alias("ChildEnded"), OneWay]
     Task ChildEndedAsync(Guid childRunId, RunStatus status, string summary);
 
+    /// <summary>Moves a stalled run on: continues it, expires a due approval, or checks on its child (from the sweeper).</summary>
+    [Alias("Wake")]
+    Task WakeAsync();
+
     /// <summary>Takes the next step of the loop (queued behind the current turn).</summary>
     [Alias("Continue"), OneWay]
     Task ContinueAsync();

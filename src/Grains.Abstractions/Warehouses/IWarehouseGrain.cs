@@ -27,7 +27,8 @@ public interface IWarehouseGrain : IGrainWithStringKey
     [Alias("SeedStock")]
     Task<int> SeedStockAsync(ImmutableArray<StockLine> lines);
 
-    [Alias("Ship")]
+    /// <summary>Ships the whole order or nothing. Interleaves with other calls so that concurrent shipments share one state write.</summary>
+    [Alias("Ship"), AlwaysInterleave]
     Task<ShipmentOutcome> ShipAsync(ShipmentRequest request);
 
     [Alias("GetShipments"), ReadOnly]

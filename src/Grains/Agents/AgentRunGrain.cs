@@ -17,7 +17,7 @@ namespace AgentOps.Agents;
 /// <summary>
 /// One agent run, event-sourced: its state is the fold of its journal (<see cref="RunFold"/>), read from and
 /// appended to <see cref="IRunJournalStore"/>. The loop takes one step per grain turn (plan, or execute one tool)
-/// and journals each step's outcome before the next is queued. A reminder keeps every non-terminal run moving
+/// and journals each step's outcome before the next is queued. The run sweeper keeps every non-terminal run moving
 /// after crashes; dangerous calls wait durably for a person's decision.
 /// </summary>
 [LogConsistencyProvider(ProviderName = StorageNames.Journal)]
@@ -29,10 +29,8 @@ public sealed class AgentRunGrain(
     IOptions<AgentOptions> options,
     TimeProvider clock,
     ILogger<AgentRunGrain> logger)
-    : JournaledGrain<RunState, JournalEntry>, IAgentRunGrain, IRemindable, ICustomStorageInterface<RunState, JournalEntry>
+    : JournaledGrain<RunState, JournalEntry>, IAgentRunGrain, ICustomStorageInterface<RunState, JournalEntry>
 {
-    private const string KeepAliveReminder = "keepalive";
-
     private IGrainTimer? _expiryTimer;
 
     private Guid RunId => this.GetPrimaryKey();
@@ -61,8 +59,7 @@ public sealed class AgentRunGrain(
         if (prompt.Length == 0) return Invalid("missing_prompt", "A prompt is required.");
         if (prompt.Length > Limits.MaxPromptLength) return Invalid("prompt_too_long", $"The prompt may have at most {Limits.MaxPromptLength} characters.");
 
-        // The reminder first: once the run exists, something must be there to keep it moving.
-        await this.RegisterOrUpdateReminder(KeepAliveReminder, Limits.ResumePeriod, Limits.ResumePeriod);
+        // Once RUN_STARTED is journaled the run is in the run table, where the sweeper finds it if it stalls.
         await AppendAsync(new RunStarted(prompt, command.UserId, agentType, command.ParentRunId, command.RootRunId ?? RunId, command.ParentCallId));
         logger.LogInformation("Run {RunId} started: agent {AgentType}, user {UserId}", RunId, agentType, command.UserId);
         AgentOpsMetrics.RunStarted(agentType);
@@ -140,7 +137,7 @@ public sealed class AgentRunGrain(
         if (!State.Started) return new RunCommandResult(null, Errors.NotFound($"Run {RunId} does not exist."));
         if (State.IsTerminal) return Conflict($"Run {RunId} is already {JournalCodec.Name(State.Status)}.", null);
 
-        // Children first: if this grain dies half-way, its reminder finds the cancelled child and moves on.
+        // Children first: if this grain dies half-way, the sweeper wakes it, it finds the cancelled child and moves on.
         foreach (var child in State.ChildRunIds)
         {
             var childRun = GrainFactory.GetGrain<IAgentRunGrain>(child);
@@ -178,19 +175,14 @@ public sealed class AgentRunGrain(
         }
         catch (Exception e)
         {
-            // Storage or cluster trouble: the journal is unchanged, so the reminder's next tick repeats the step.
-            logger.LogError(e, "Step of run {RunId} failed; the keep-alive reminder will retry it", RunId);
+            // Storage or cluster trouble: the journal is unchanged, so the sweeper's next pass repeats the step.
+            logger.LogError(e, "Step of run {RunId} failed; the run sweeper will retry it", RunId);
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task WakeAsync()
     {
-        if (reminderName != KeepAliveReminder) return;
-        if (!State.Started || State.IsTerminal)
-        {
-            await StopReminderAsync();
-            return;
-        }
+        if (!State.Started || State.IsTerminal) return;
         switch (State.Status)
         {
             case RunStatus.Pending or RunStatus.Running:
@@ -362,12 +354,11 @@ public sealed class AgentRunGrain(
         await FinishAsync();
     }
 
-    /// <summary>After an end state: stop the reminder and tell the parent.</summary>
+    /// <summary>After an end state: tell the parent.</summary>
     private async Task FinishAsync()
     {
         AgentOpsMetrics.RunFinished(State.AgentType, JournalCodec.Name(State.Status));
         DisarmExpiryTimer();
-        await StopReminderAsync();
         if (State.ParentRunId is { } parent)
         {
             await GrainFactory.GetGrain<IAgentRunGrain>(parent).ChildEndedAsync(RunId, State.Status, State.Summary ?? "");
@@ -382,7 +373,7 @@ public sealed class AgentRunGrain(
         if (State.Pending is not { AwaitingApproval: true, ExpiresAt: { } expiresAt }) return;
         var due = expiresAt - Now();
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
-        // Timers cannot wait longer than ~49 days; the reminder covers anything beyond.
+        // Timers cannot wait longer than ~49 days; the sweeper covers anything beyond.
         if (due > TimeSpan.FromDays(40)) return;
         _expiryTimer = this.RegisterGrainTimer(ExpireIfDueAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
@@ -490,19 +481,6 @@ public sealed class AgentRunGrain(
     }
 
     private void ScheduleStep() => this.AsReference<IAgentRunGrain>().ContinueAsync().Ignore();
-
-    private async Task StopReminderAsync()
-    {
-        try
-        {
-            if (await this.GetReminder(KeepAliveReminder) is { } reminder) await this.UnregisterReminder(reminder);
-        }
-        catch (Exception e)
-        {
-            // A leftover reminder only finds a finished run and removes itself on its next tick.
-            logger.LogWarning(e, "Could not remove the reminder of run {RunId}", RunId);
-        }
-    }
 
     private static List<string> ValidateArgs(IAgentTool? tool, string args) => ToolArguments.Validate(tool, args);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using AgentOps.Catalog;
 using AgentOps.Journal;
+using AgentOps.Orders;
 using AgentOps.Observability;
 using Orleans.Dashboard;
 using AgentOps.Warehouses;
@@ -115,13 +116,17 @@ public static class AgentOpsHostingExtensions
             });
             silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.TryAddSingleton<IRunJournalStore, PostgresRunJournalStore>();
+            silo.Services.TryAddSingleton<IOrderStore, PostgresOrderStore>();
+            silo.Services.TryAddSingleton<IShipmentLogStore, PostgresShipmentLogStore>();
         }
         else
         {
             silo.AddMemoryGrainStorage(StorageNames.Store);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.UseInMemoryReminderService();
-            silo.Services.TryAddSingleton<IRunJournalStore>(sp => new InMemoryRunJournalStore(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+            silo.Services.TryAddSingleton<IRunJournalStore>(sp => new InMemoryRunJournalStore(ServiceIdOf(sp)));
+            silo.Services.TryAddSingleton<IOrderStore>(sp => new InMemoryOrderStore(ServiceIdOf(sp)));
+            silo.Services.TryAddSingleton<IShipmentLogStore>(sp => new InMemoryShipmentLogStore(ServiceIdOf(sp)));
         }
 
         // Agent runs: journaled grains whose log lives in the journal store; live events on streams.
@@ -200,6 +205,8 @@ public static class AgentOpsHostingExtensions
         string.Equals(setting, "auto", StringComparison.OrdinalIgnoreCase)
             ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             : IPAddress.Parse(setting);
+
+    private static string ServiceIdOf(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
 
     private static T Read<T>(IConfiguration configuration, string section) where T : new() =>
         configuration.GetSection(section).Get<T>() ?? new T();

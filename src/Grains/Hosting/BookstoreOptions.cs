@@ -23,6 +23,9 @@ public sealed class BookstoreOptions
     /// <summary>Delay added by an injected <c>slow</c> fault when none is given.</summary>
     public TimeSpan SlowFaultDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a warehouse moves new shipment confirmations from its state to the shipment log.</summary>
+    public TimeSpan ShipmentArchivePeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the inventory cache writes its changes to storage.</summary>
     public TimeSpan CacheFlushPeriod { get; set; } = TimeSpan.FromSeconds(1);
 

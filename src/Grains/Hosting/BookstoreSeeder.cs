@@ -65,5 +65,7 @@ public sealed class BookstoreSeeder(
 
         await grains.GetGrain<IWarehouseRegistryGrain>(0).EnsureStartedAsync();
         await grains.GetGrain<IReconciliationGrain>(0).EnsureStartedAsync();
+        await grains.GetGrain<AgentOps.Orders.IOrderSweeperGrain>(0).EnsureStartedAsync();
+        await grains.GetGrain<AgentOps.Agents.IRunSweeperGrain>(0).EnsureStartedAsync();
     }
 }

@@ -17,4 +17,10 @@ public interface IRunJournalStore
     Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<PendingApproval>> ListPendingApprovalsAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Unfinished runs that need a nudge: pending or running and untouched since <paramref name="before"/>, waiting
+    /// for a child since then, or waiting for an approval that has expired by <paramref name="now"/>.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 }

@@ -62,6 +62,18 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         }
     }
 
+    public Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            return Task.FromResult<IReadOnlyList<Guid>>([.. _journals.Runs.Values
+                .Where(r => (r.Status is RunStatus.Pending or RunStatus.Running && r.UpdatedAt < before)
+                            || (r.Status == RunStatus.Suspended && r.PendingApproval is null && r.UpdatedAt < before)
+                            || (r.Status == RunStatus.Suspended && r.PendingApproval is { } p && p.ExpiresAt <= now))
+                .OrderBy(r => r.UpdatedAt).Take(limit).Select(r => r.Id)]);
+        }
+    }
+
     private sealed class Journals
     {
         public Dictionary<Guid, ImmutableList<JournalEntry>> Events { get; } = [];

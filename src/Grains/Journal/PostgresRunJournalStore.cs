@@ -107,6 +107,24 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
         return pending;
     }
 
+    public async Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT run_id FROM agentops_runs
+             WHERE (status IN ('pending', 'running') AND updated_at < $1)
+                OR (status = 'suspended' AND pending_call_id IS NULL AND updated_at < $1)
+                OR (status = 'suspended' AND pending_call_id IS NOT NULL AND (pending_approval ->> 'ExpiresAt')::timestamptz <= $2)
+             ORDER BY updated_at LIMIT $3
+            """);
+        command.Parameters.AddWithValue(before.UtcDateTime);
+        command.Parameters.AddWithValue(now.UtcDateTime);
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
     private const string Columns =
         "run_id, parent_run_id, root_run_id, agent_type, user_id, prompt, status, steps, created_at, updated_at, summary, pending_approval::text";
 

@@ -38,14 +38,15 @@ public static class ObservabilityExtensions
             {
                 metrics.AddMeter(AgentOpsMetrics.MeterName, "Microsoft.Orleans");
                 configureMetrics?.Invoke(metrics);
-            })
-            .WithTracing(tracing =>
+            });
+        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+        {
+            // Traces only when there is somewhere to send them: recording an activity per grain call costs CPU.
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
                 configureTracing?.Invoke(tracing);
             });
-        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
-        {
             telemetry.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(options.OtlpEndpoint));
         }
         return services;

@@ -12,18 +12,17 @@ using Microsoft.Extensions.Options;
 namespace AgentOps.Orders;
 
 /// <summary>
-/// An order as a durable state machine. PENDING is written (with its resume reminder) before any warehouse is
-/// asked to ship; an order whose silo dies is driven on by the reminder, asking an unanswered warehouse again
-/// first (shipping is idempotent per order) so it can never ship twice.
+/// An order as a durable state machine. Its row in the order table (status PENDING) and then its state are written
+/// before any warehouse is asked to ship; an order whose silo dies is found PENDING by the sweeper and driven on,
+/// asking an unanswered warehouse again first (shipping is idempotent per order) so it can never ship twice.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> state,
+    IOrderStore orders,
     IOptions<BookstoreOptions> options,
     TimeProvider clock,
-    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
-    private const string ResumeReminder = "resume";
-
     private Guid OrderId => this.GetPrimaryKey();
 
     public async Task<OrderResult> PlaceAsync(PlaceOrder command)
@@ -50,8 +49,8 @@ public sealed class OrderGrain(
             null, [], null, now, now, command.IdempotencyKey);
         try
         {
-            // The reminder first: once PENDING is durable, something must be there to finish it.
-            await this.RegisterOrUpdateReminder(ResumeReminder, limits.OrderResumePeriod, limits.OrderResumePeriod);
+            // The row first: once PENDING is durable, the sweeper must be able to find it.
+            await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now);
             await state.WriteStateAsync();
         }
         catch
@@ -60,7 +59,6 @@ public sealed class OrderGrain(
             throw;
         }
 
-        await IndexAsync(state.State.Order);
         await FulfilAsync();
         AgentOpsMetrics.OrderPlaced(state.State.Order.Status.ToString().ToUpperInvariant(), (clock.GetUtcNow() - now).TotalMilliseconds);
         return new OrderResult(state.State.Order, null, Created: true);
@@ -73,12 +71,13 @@ public sealed class OrderGrain(
         if (state.State.Order is { Status: OrderStatus.Pending } order)
         {
             logger.LogInformation("Resuming pending order {OrderId}", OrderId);
-            await IndexAsync(order);
+            await orders.AddAsync(OrderId, order.UserId, OrderStatus.Pending, order.CreatedAt);
             await FulfilAsync();
         }
-        else
+        else if (state.State.Order is { } ended)
         {
-            await StopReminderAsync();
+            // The row may have missed the end state (a crash right after it was written): bring it up to date.
+            await orders.SetStatusAsync(OrderId, ended.Status, ended.UpdatedAt);
         }
         return state.State.Order;
     }
@@ -107,7 +106,7 @@ public sealed class OrderGrain(
             state.State.Operations.Forget(operationId);
             throw;
         }
-        await StopReminderAsync();
+        await orders.SetStatusAsync(OrderId, OrderStatus.Cancelled, now);
         await RecordEventAsync(OpsSeverity.Info, "order_cancelled", $"Order {OrderId} was cancelled by {cancelledBy}: {reason}", null);
         return new OrderResult(state.State.Order, null, Created: false);
     }
@@ -129,9 +128,8 @@ public sealed class OrderGrain(
         state.State.Operations.Record(operationId, "retried");
         try
         {
-            var period = options.Value.OrderResumePeriod;
-            await this.RegisterOrUpdateReminder(ResumeReminder, period, period);
             await state.WriteStateAsync();
+            await orders.SetStatusAsync(OrderId, OrderStatus.Pending, now);
         }
         catch
         {
@@ -145,9 +143,6 @@ public sealed class OrderGrain(
         return new OrderResult(state.State.Order, null, Created: false);
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == ResumeReminder ? ResumeAsync() : Task.CompletedTask;
-
     private async Task FulfilAsync()
     {
         var order = state.State.Order!;
@@ -158,9 +153,11 @@ public sealed class OrderGrain(
             candidates = [unanswered, .. candidates.Remove(unanswered)];
         }
 
-        var request = new ShipmentRequest(OrderId, [.. order.Lines.Select(l => new StockLine(l.BookId, l.Quantity))]);
+        var lines = order.Lines.Select(l => new StockLine(l.BookId, l.Quantity)).ToImmutableArray();
         foreach (var name in candidates)
         {
+            // Only a warehouse that was asked before and did not answer can already hold a shipment for this order.
+            var request = new ShipmentRequest(OrderId, lines, MayBeRepeat: name == state.State.Unanswered);
             ShipmentOutcome outcome;
             try
             {
@@ -203,7 +200,7 @@ public sealed class OrderGrain(
         };
         state.State.Unanswered = null;
         await state.WriteStateAsync();
-        await StopReminderAsync();
+        await orders.SetStatusAsync(OrderId, OrderStatus.Shipped, now);
 
         var cacheUpdates = confirmation.Remaining.GroupBy(l => InventoryShards.For(l.BookId)).Select(shard =>
             GrainFactory.GetGrain<IInventoryCacheGrain>(shard.Key).RecordAsync(confirmation.Warehouse, [.. shard], confirmation.ShippedAt));
@@ -221,24 +218,8 @@ public sealed class OrderGrain(
             Payment = order.Payment is { } payment ? payment with { Status = PaymentStatus.Refunded, RefundedAt = now } : null,
         };
         await state.WriteStateAsync();
-        await StopReminderAsync();
+        await orders.SetStatusAsync(OrderId, OrderStatus.Failed, now);
         await RecordEventAsync(OpsSeverity.Error, "order_failed", $"Order {OrderId} failed: {reason}", null);
-    }
-
-    private Task IndexAsync(OrderSnapshot order)
-    {
-        var reference = new OrderReference(order.Id, order.CreatedAt);
-        return Task.WhenAll(
-            GrainFactory.GetGrain<IOrderIndexGrain>(OrderIndexGrain.UserKey(order.UserId)).AddAsync(reference),
-            GrainFactory.GetGrain<IOrderIndexGrain>(OrderIndexGrain.ShardKey(order.Id)).AddAsync(reference));
-    }
-
-    private async Task StopReminderAsync()
-    {
-        if (await this.GetReminder(ResumeReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 
     private Task RecordEventAsync(OpsSeverity severity, string kind, string message, string? warehouse)

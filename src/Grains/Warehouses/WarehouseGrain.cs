@@ -3,23 +3,70 @@ using AgentOps.Common;
 using AgentOps.Hosting;
 using AgentOps.Inventory;
 using AgentOps.OpsEvents;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AgentOps.Warehouses;
 
 /// <summary>
-/// A warehouse's stock and shipment log. Shipping runs in one grain turn: stock is checked and taken together,
-/// persisted before the confirmation is returned, and never goes below zero.
+/// A warehouse's stock and shipment log. A shipment checks and takes stock in one synchronous step (never below
+/// zero) and is confirmed only once a state write containing it has completed. Shipments interleave so that many
+/// can share one write (group commit); a failed write deactivates the grain, so memory that storage does not have
+/// is thrown away and callers, who got an error, ask again.
 /// </summary>
 public sealed class WarehouseGrain(
     [PersistentState("warehouse", StorageNames.Store)] IPersistentState<WarehouseState> state,
+    IShipmentLogStore shipmentLog,
     IOptions<BookstoreOptions> options,
-    TimeProvider clock) : Grain, IWarehouseGrain
+    TimeProvider clock,
+    ILogger<WarehouseGrain> logger) : Grain, IWarehouseGrain
 {
+    private const int ShipmentsShown = 1000;
+
+    private IGrainTimer? _archiveTimer;
+
+    // Group commit: every change bumps _changes; a caller waits until a write that started after its change is done.
+    private long _changes;
+    private long _persisted;
+    private Task? _writing;
+    private bool _broken;
+
     private string Name => this.GetPrimaryKeyString();
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var period = options.Value.ShipmentArchivePeriod;
+        // Interleaves with shipments (archiving is safe alongside them), so a busy warehouse still archives.
+        _archiveTimer = this.RegisterGrainTimer(ArchiveAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _archiveTimer?.Dispose();
+        try
+        {
+            await ArchiveAsync();
+        }
+        catch (Exception e)
+        {
+            // Nothing is lost: unarchived confirmations stay in the state and are archived by the next activation.
+            logger.LogWarning(e, "Could not archive the shipments of warehouse {Warehouse} at deactivation", Name);
+        }
+    }
+
+    /// <summary>Moves confirmations from the state to the shipment log: log first, then the smaller state.</summary>
+    private async Task ArchiveAsync()
+    {
+        if (state.State.Shipments.Count == 0) return;
+        var batch = state.State.Shipments.Values.ToList();
+        await shipmentLog.AppendAsync(Name, batch);
+        foreach (var c in batch) state.State.Shipments.Remove(c.OrderId);
+        await PersistAsync();
+    }
+
     public Task<WarehouseSnapshot> GetSnapshotAsync() => Task.FromResult(new WarehouseSnapshot(
-        Name, state.State.Fault, state.State.Stock.Count, state.State.Stock.Values.Sum(), state.State.Shipments.Count));
+        Name, state.State.Fault, state.State.Stock.Count, state.State.Stock.Values.Sum(), (int)Math.Min(int.MaxValue, state.State.ShippedCount)));
 
     public async Task<DateTimeOffset> PingAsync()
     {
@@ -37,14 +84,9 @@ public sealed class WarehouseGrain(
     {
         if (state.State.Operations.TryGet(operationId, out _)) return null;
         if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid) return invalid;
-        var previous = new Dictionary<Guid, int>(state.State.Stock);
         foreach (var line in lines) state.State.Stock[line.BookId] = line.Quantity;
         state.State.Operations.Record(operationId, "set");
-        await WriteOrRollbackAsync(() =>
-        {
-            state.State.Stock = previous;
-            state.State.Operations.Forget(operationId);
-        });
+        await PersistAsync();
         await RecordInCacheAsync(lines);
         return null;
     }
@@ -53,7 +95,7 @@ public sealed class WarehouseGrain(
     {
         var added = lines.Where(l => state.State.Stock.TryAdd(l.BookId, l.Quantity)).ToImmutableArray();
         if (added.IsEmpty) return 0;
-        await WriteOrRollbackAsync(() => { foreach (var l in added) state.State.Stock.Remove(l.BookId); });
+        await PersistAsync();
         await RecordInCacheAsync(added);
         return added.Length;
     }
@@ -63,7 +105,16 @@ public sealed class WarehouseGrain(
         // Idempotency comes first: a repeated instruction is answered even while a fault is active.
         if (state.State.Shipments.TryGetValue(request.OrderId, out var earlier))
         {
-            return new ShipmentOutcome(earlier, null);
+            return new ShipmentOutcome(earlier, null, Replayed: true);
+        }
+        if (request.MayBeRepeat && await shipmentLog.FindAsync(Name, request.OrderId) is { } archived)
+        {
+            return new ShipmentOutcome(archived, null, Replayed: true);
+        }
+        // Other shipments ran while the log was read: look again before deciding.
+        if (state.State.Shipments.TryGetValue(request.OrderId, out earlier))
+        {
+            return new ShipmentOutcome(earlier, null, Replayed: true);
         }
         if (StockLedger.ValidateShipment(request.Items, options.Value.MaxStockPerBook) is { } invalid)
         {
@@ -85,20 +136,21 @@ public sealed class WarehouseGrain(
                 decision.Shortages.ToDictionary(s => s.BookId.ToString(), s => $"short by {s.Quantity}")));
         }
 
+        // Decide and take the stock without awaiting in between: no other shipment can interleave here.
         var confirmation = new ShipmentConfirmation(Guid.NewGuid(), request.OrderId, Name, request.Items, decision.Remaining, clock.GetUtcNow());
-        var before = decision.Remaining.ToDictionary(l => l.BookId, l => state.State.Stock[l.BookId]);
         StockLedger.Apply(state.State.Stock, decision);
         state.State.Shipments[request.OrderId] = confirmation;
-        await WriteOrRollbackAsync(() =>
-        {
-            foreach (var (bookId, quantity) in before) state.State.Stock[bookId] = quantity;
-            state.State.Shipments.Remove(request.OrderId);
-        });
+        state.State.ShippedCount++;
+        await PersistAsync();
         return new ShipmentOutcome(confirmation, null);
     }
 
-    public Task<ImmutableArray<ShipmentConfirmation>> GetShipmentsAsync() =>
-        Task.FromResult(state.State.Shipments.Values.OrderByDescending(s => s.ShippedAt).ToImmutableArray());
+    public async Task<ImmutableArray<ShipmentConfirmation>> GetShipmentsAsync()
+    {
+        var archived = await shipmentLog.ListAsync(Name, ShipmentsShown);
+        return [.. state.State.Shipments.Values.Concat(archived.Where(a => !state.State.Shipments.ContainsKey(a.OrderId)))
+            .OrderByDescending(s => s.ShippedAt).Take(ShipmentsShown)];
+    }
 
     public async Task SetFaultAsync(FaultKind kind, TimeSpan? delay, string setBy)
     {
@@ -107,17 +159,16 @@ public sealed class WarehouseGrain(
             await ClearFaultAsync(setBy);
             return;
         }
-        var previous = state.State.Fault;
         state.State.Fault = new WarehouseFault(kind, delay ?? options.Value.SlowFaultDelay, clock.GetUtcNow(), setBy);
-        await WriteOrRollbackAsync(() => state.State.Fault = previous);
+        await PersistAsync();
         await RecordEventAsync(OpsSeverity.Warning, "fault_injected", $"Fault '{kind.ToString().ToLowerInvariant()}' injected into warehouse {Name} by {setBy}.");
     }
 
     public async Task ClearFaultAsync(string clearedBy)
     {
-        if (state.State.Fault is not { } previous) return;
+        if (state.State.Fault is null) return;
         state.State.Fault = null;
-        await WriteOrRollbackAsync(() => state.State.Fault = previous);
+        await PersistAsync();
         await RecordEventAsync(OpsSeverity.Info, "fault_cleared", $"Fault cleared on warehouse {Name} by {clearedBy}.");
     }
 
@@ -127,11 +178,7 @@ public sealed class WarehouseGrain(
         var previous = state.State.Fault;
         state.State.Fault = null;
         state.State.Operations.Record(operationId, previous is null ? "no_fault" : "cleared");
-        await WriteOrRollbackAsync(() =>
-        {
-            state.State.Fault = previous;
-            state.State.Operations.Forget(operationId);
-        });
+        await PersistAsync();
         if (previous is not null)
         {
             await RecordEventAsync(OpsSeverity.Info, "warehouse_restarted", $"Warehouse {Name} was restarted by {restartedBy}; fault '{previous.Kind.ToString().ToLowerInvariant()}' cleared.");
@@ -151,16 +198,37 @@ public sealed class WarehouseGrain(
         }
     }
 
-    private async Task WriteOrRollbackAsync(Action rollback)
+    /// <summary>Returns once a state write that includes every change made before this call has completed.</summary>
+    private async Task PersistAsync()
     {
+        var mine = ++_changes;
+        while (_persisted < mine)
+        {
+            if (_broken) throw new WarehouseUnavailableException($"Warehouse {Name} could not save its state; it is reloading.");
+            if (_writing is null || _writing.IsCompleted) _writing = WriteAsync();
+            await _writing;
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        var upTo = _changes;
         try
         {
             await state.WriteStateAsync();
+            _persisted = upTo;
         }
-        catch
+        catch (Exception e)
         {
-            rollback();
+            // Memory now holds changes storage does not: refuse further work and reload from storage.
+            _broken = true;
+            logger.LogError(e, "Warehouse {Warehouse} could not write its state; deactivating to reload it", Name);
+            DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            _writing = null;
         }
     }
 

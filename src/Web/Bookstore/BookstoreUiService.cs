@@ -25,9 +25,7 @@ public sealed class BookstoreUiService(IClusterClient client, AuthenticationStat
     public async Task<IReadOnlyList<OrderSnapshot>> OrdersAsync(int limit)
     {
         var user = await UserAsync();
-        var keys = user.IsStoreAdmin() ? OrderIndexGrain.AllShardKeys() : [OrderIndexGrain.UserKey(user.Id())];
-        var references = (await Task.WhenAll(keys.Select(k => client.GetGrain<IOrderIndexGrain>(k).ListAsync())))
-            .SelectMany(r => r).OrderByDescending(r => r.CreatedAt).Take(limit);
+        var references = await client.GetGrain<IOrderDirectoryGrain>(0).ListAsync(new OrderQuery(user.IsStoreAdmin() ? null : user.Id(), null, limit, 0));
         return [.. (await Task.WhenAll(references.Select(r => client.GetGrain<IOrderGrain>(r.OrderId).GetAsync()))).OfType<OrderSnapshot>()];
     }
 

@@ -65,26 +65,11 @@ public static class OrdersApi
             wanted = parsed;
         }
 
-        var keys = user.IsStoreAdmin() ? OrderIndexGrain.AllShardKeys() : [OrderIndexGrain.UserKey(user.Id())];
-        var references = (await Task.WhenAll(keys.Select(k => grains.GetGrain<IOrderIndexGrain>(k).ListAsync())))
-            .SelectMany(r => r)
-            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.OrderId);
-
-        var page = new List<OrderResponse>();
-        var skipped = 0;
-        // Walk the index in slices so a status filter does not load every order at once.
-        foreach (var slice in references.Chunk(take))
-        {
-            var orders = await Task.WhenAll(slice.Select(r => grains.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
-            foreach (var order in orders)
-            {
-                if (order is null || (wanted is { } s && order.Status != s)) continue;
-                if (skipped++ < skip) continue;
-                page.Add(OrderResponse.From(order));
-                if (page.Count == take) return TypedResults.Ok(page);
-            }
-        }
-        return TypedResults.Ok(page);
+        var references = await grains.GetGrain<IOrderDirectoryGrain>(0)
+            .ListAsync(new OrderQuery(user.IsStoreAdmin() ? null : user.Id(), wanted, take, skip));
+        // The order grains are the truth (the table's status can trail by a moment): read them, keep the filter exact.
+        var orders = await Task.WhenAll(references.Select(r => grains.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
+        return TypedResults.Ok(orders.OfType<OrderSnapshot>().Where(o => wanted is not { } s || o.Status == s).Select(OrderResponse.From).ToList());
     }
 
     private static async Task<Results<Ok<OrderResponse>, ApiErrorResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)

@@ -150,11 +150,10 @@ public static class WarehousesApi
         if (await FindAsync(name, grains) is not { } registration) return UnknownWarehouse(name);
 
         var warehouse = grains.GetGrain<IWarehouseGrain>(registration.Name);
-        var alreadyShipped = (await warehouse.GetShipmentsAsync()).Any(s => s.OrderId == orderId);
-        var outcome = await warehouse.ShipAsync(new ShipmentRequest(orderId, items.ToImmutable()));
+        var outcome = await warehouse.ShipAsync(new ShipmentRequest(orderId, items.ToImmutable(), MayBeRepeat: true));
         if (outcome.Refusal is { } refusal) return ApiErrors.From(refusal);
         var response = await ToResponseAsync(outcome.Confirmation!, grains);
-        return alreadyShipped ? TypedResults.Ok(response) : TypedResults.Created($"/warehouses/{registration.Name}/shipments", response);
+        return outcome.Replayed ? TypedResults.Ok(response) : TypedResults.Created($"/warehouses/{registration.Name}/shipments", response);
     }
 
     private static async Task<Results<Ok<List<ShipmentResponse>>, ApiErrorResult>> ShipmentsAsync(string name, ClaimsPrincipal user, IGrainFactory grains)

@@ -15,17 +15,9 @@ public sealed class ListOrdersTool : AgentTool
     {
         var limit = OptionalInt(call.Args, "limit") ?? 20;
         OrderStatus? status = OptionalText(call.Args, "status") is { } s ? Enum.Parse<OrderStatus>(s, ignoreCase: true) : null;
-        var shards = await Task.WhenAll(OrderIndexGrain.AllShardKeys().Select(k => call.Grains.GetGrain<IOrderIndexGrain>(k).ListAsync()));
-        // Newest first; read in pages so that a status filter still finds `limit` orders without reading every order.
-        var references = shards.SelectMany(r => r).OrderByDescending(r => r.CreatedAt).ToList();
-        var orders = new List<OrderSnapshot>();
-        const int page = 50;
-        for (var i = 0; i < references.Count && orders.Count < limit && i < 2000; i += page)
-        {
-            var batch = await Task.WhenAll(references.Skip(i).Take(page).Select(r => call.Grains.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
-            orders.AddRange(batch.OfType<OrderSnapshot>().Where(o => status is null || o.Status == status));
-        }
-        return ToolOutcome.Ok(new { orders = orders.Take(limit).Select(OrderView.Of) });
+        var references = await call.Grains.GetGrain<IOrderDirectoryGrain>(0).ListAsync(new OrderQuery(null, status, limit, 0));
+        var orders = await Task.WhenAll(references.Select(r => call.Grains.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
+        return ToolOutcome.Ok(new { orders = orders.OfType<OrderSnapshot>().Select(OrderView.Of) });
     }
 }
 

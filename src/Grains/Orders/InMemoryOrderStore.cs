@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace AgentOps.Orders;
+
+/// <summary>The order table in process memory, for grain-logic tests; shared by the silos of one service in a process.</summary>
+public sealed class InMemoryOrderStore(string serviceId) : IOrderStore
+{
+    private sealed record Row(Guid OrderId, Guid UserId, OrderStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Row>> ByService = new();
+
+    private readonly ConcurrentDictionary<Guid, Row> _rows = ByService.GetOrAdd(serviceId, _ => new());
+
+    public Task AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt)
+    {
+        _rows.TryAdd(orderId, new Row(orderId, userId, status, createdAt, createdAt));
+        return Task.CompletedTask;
+    }
+
+    public Task SetStatusAsync(Guid orderId, OrderStatus status, DateTimeOffset updatedAt)
+    {
+        if (_rows.TryGetValue(orderId, out var row)) _rows[orderId] = row with { Status = status, UpdatedAt = updatedAt };
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(Guid orderId)
+    {
+        _rows.TryRemove(orderId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<OrderReference>> ListAsync(OrderQuery query) =>
+        Task.FromResult<IReadOnlyList<OrderReference>>([.. _rows.Values
+            .Where(r => (query.UserId is null || r.UserId == query.UserId) && (query.Status is null || r.Status == query.Status))
+            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.OrderId)
+            .Skip(query.Offset).Take(query.Limit)
+            .Select(r => new OrderReference(r.OrderId, r.CreatedAt))]);
+
+    public Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, int limit) =>
+        Task.FromResult<IReadOnlyList<Guid>>([.. _rows.Values
+            .Where(r => r.Status == OrderStatus.Pending && r.UpdatedAt < before)
+            .OrderBy(r => r.UpdatedAt).Take(limit).Select(r => r.OrderId)]);
+}

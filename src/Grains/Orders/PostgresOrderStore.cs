@@ -1,0 +1,137 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AgentOps.Orders;
+
+/// <summary>
+/// The order table in PostgreSQL (<c>Schema/006_orders_and_shipments.sql</c>). Row changes from every order on
+/// this silo are written in batches, one transaction each: new rows are awaited (an order is accepted only once
+/// its row exists), status changes are not — if one is lost, the sweeper finds the row PENDING, asks the order,
+/// and corrects it.
+/// </summary>
+public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
+{
+    private const int MaxBatch = 500;
+
+    private sealed record Change(Guid OrderId, Guid UserId, string Status, DateTime At, bool IsNew, TaskCompletionSource? Done);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<PostgresOrderStore> _logger;
+    private readonly Channel<Change> _changes = Channel.CreateUnbounded<Change>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public PostgresOrderStore(NpgsqlDataSource dataSource, ILogger<PostgresOrderStore> logger)
+    {
+        _dataSource = dataSource;
+        _logger = logger;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public Task AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_changes.Writer.TryWrite(new Change(orderId, userId, Name(status), createdAt.UtcDateTime, IsNew: true, done)))
+            throw new InvalidOperationException("The order store is shutting down.");
+        return done.Task;
+    }
+
+    public Task SetStatusAsync(Guid orderId, OrderStatus status, DateTimeOffset updatedAt)
+    {
+        _changes.Writer.TryWrite(new Change(orderId, Guid.Empty, Name(status), updatedAt.UtcDateTime, IsNew: false, null));
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Change>(MaxBatch);
+        while (await _changes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _changes.Reader.TryRead(out var change)) batch.Add(change);
+            try
+            {
+                await WriteBatchAsync(batch);
+                foreach (var change in batch) change.Done?.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Could not write {Count} order rows", batch.Count);
+                foreach (var change in batch) change.Done?.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Change> batch)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        foreach (var change in batch)
+        {
+            NpgsqlBatchCommand command;
+            if (change.IsNew)
+            {
+                command = new NpgsqlBatchCommand(
+                    "INSERT INTO agentops_orders (order_id, user_id, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (order_id) DO NOTHING");
+                command.Parameters.AddWithValue(change.OrderId);
+                command.Parameters.AddWithValue(change.UserId);
+            }
+            else
+            {
+                command = new NpgsqlBatchCommand("UPDATE agentops_orders SET status = $2, updated_at = $3 WHERE order_id = $1");
+                command.Parameters.AddWithValue(change.OrderId);
+            }
+            command.Parameters.AddWithValue(change.Status);
+            command.Parameters.AddWithValue(change.At);
+            commands.BatchCommands.Add(command);
+        }
+        await commands.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _changes.Writer.TryComplete();
+        await _writer;
+    }
+
+    public async Task RemoveAsync(Guid orderId)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM agentops_orders WHERE order_id = $1");
+        command.Parameters.AddWithValue(orderId);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<IReadOnlyList<OrderReference>> ListAsync(OrderQuery query)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT order_id, created_at FROM agentops_orders
+             WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::varchar IS NULL OR status = $2)
+             ORDER BY created_at DESC, order_id LIMIT $3 OFFSET $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.Status is { } s ? Name(s) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.AddWithValue(query.Limit);
+        command.Parameters.AddWithValue(query.Offset);
+        await using var reader = await command.ExecuteReaderAsync();
+        var page = new List<OrderReference>();
+        while (await reader.ReadAsync()) page.Add(new OrderReference(reader.GetGuid(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero)));
+        return page;
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, int limit)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT order_id FROM agentops_orders WHERE status = 'PENDING' AND updated_at < $1 ORDER BY updated_at LIMIT $2");
+        command.Parameters.AddWithValue(before.UtcDateTime);
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    private static string Name(OrderStatus status) => status.ToString().ToUpperInvariant();
+}
