@@ -19,8 +19,8 @@ public interface IWarehouseGrain : IGrainWithStringKey
     [Alias("GetBookStock"), ReadOnly]
     Task<StockLine?> GetBookStockAsync(Guid bookId);
 
-    /// <summary>Sets stock levels; an <paramref name="operationId"/> seen before changes nothing.</summary>
-    [Alias("SetStock")]
+    /// <summary>Sets stock levels; an <paramref name="operationId"/> seen before changes nothing. Interleaves (group commit).</summary>
+    [Alias("SetStock"), AlwaysInterleave]
     Task<Common.OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy, string? operationId = null);
 
     /// <summary>Adds stock lines for books this warehouse has never stocked; existing lines are kept.</summary>

@@ -461,9 +461,7 @@ public sealed class AgentRunGrain(
     {
         try
         {
-            var stream = this.GetStreamProvider(StorageNames.Streams)
-                .GetStream<ApprovalNotice>(StreamId.Create(StorageNames.ApprovalsStreamNamespace, Guid.Empty));
-            await stream.OnNextAsync(new ApprovalNotice(approval, pending, outcome, decidedBy, Now()));
+            await GrainFactory.GetGrain<IApprovalFeedGrain>(0).PublishAsync(new ApprovalNotice(approval, pending, outcome, decidedBy, Now()));
         }
         catch (Exception e)
         {

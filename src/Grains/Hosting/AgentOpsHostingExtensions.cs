@@ -97,14 +97,12 @@ public static class AgentOpsHostingExtensions
                 o.Invariant = StorageNames.Invariant;
                 o.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(StorageNames.PubSub, o =>
-            {
-                o.Invariant = StorageNames.Invariant;
-                o.ConnectionString = connectionString;
-            });
+            // Stream subscriptions are as short-lived as the memory streams they belong to (a browser tab, an SSE
+            // request): they are kept in memory, not written to PostgreSQL for every run that publishes.
+            silo.AddMemoryGrainStorage(StorageNames.PubSub);
             // Grain state is written with the Orleans serializer: version-tolerant through the [Id] attributes
             // the state classes already carry, and it round-trips records and immutable collections exactly.
-            foreach (var name in new[] { StorageNames.Store, StorageNames.PubSub })
+            foreach (var name in new[] { StorageNames.Store })
             {
                 silo.Services.AddOptions<AdoNetGrainStorageOptions>(name).Configure<IServiceProvider>((o, services) =>
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));
