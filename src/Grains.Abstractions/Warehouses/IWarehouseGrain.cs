@@ -31,6 +31,10 @@ public interface IWarehouseGrain : IGrainWithStringKey
     [Alias("Ship"), AlwaysInterleave]
     Task<ShipmentOutcome> ShipAsync(ShipmentRequest request);
 
+    /// <summary>The confirmation of this order's shipment, once it is durable; null when this warehouse never shipped it.</summary>
+    [Alias("FindShipment"), AlwaysInterleave]
+    Task<ShipmentConfirmation?> FindShipmentAsync(Guid orderId);
+
     [Alias("GetShipments"), ReadOnly]
     Task<ImmutableArray<ShipmentConfirmation>> GetShipmentsAsync();
 

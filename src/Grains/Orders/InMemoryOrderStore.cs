@@ -5,17 +5,19 @@ namespace AgentOps.Orders;
 /// <summary>The order table in process memory, for grain-logic tests; shared by the silos of one service in a process.</summary>
 public sealed class InMemoryOrderStore(string serviceId) : IOrderStore
 {
-    private sealed record Row(Guid OrderId, Guid UserId, OrderStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    private sealed record Row(Guid OrderId, Guid UserId, OrderStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Payload);
 
     private static readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Row>> ByService = new();
 
     private readonly ConcurrentDictionary<Guid, Row> _rows = ByService.GetOrAdd(serviceId, _ => new());
 
-    public Task AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt)
+    public Task AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null)
     {
-        _rows.TryAdd(orderId, new Row(orderId, userId, status, createdAt, createdAt));
+        _rows.TryAdd(orderId, new Row(orderId, userId, status, createdAt, createdAt, payload));
         return Task.CompletedTask;
     }
+
+    public Task<string?> GetPayloadAsync(Guid orderId) => Task.FromResult(_rows.TryGetValue(orderId, out var row) ? row.Payload : null);
 
     public Task SetStatusAsync(Guid orderId, OrderStatus status, DateTimeOffset updatedAt)
     {

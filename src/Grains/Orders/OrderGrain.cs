@@ -12,9 +12,11 @@ using Microsoft.Extensions.Options;
 namespace AgentOps.Orders;
 
 /// <summary>
-/// An order as a durable state machine. Its row in the order table (status PENDING) and then its state are written
-/// before any warehouse is asked to ship; an order whose silo dies is found PENDING by the sweeper and driven on,
-/// asking an unanswered warehouse again first (shipping is idempotent per order) so it can never ship twice.
+/// An order as a durable state machine. Its row in the order table, carrying the accepted order, is the durable
+/// PENDING record written before any warehouse is asked to ship; the grain state is first written with the outcome
+/// (or when a warehouse does not answer). An order whose silo dies is found PENDING by the sweeper and driven on:
+/// rebuilt from its row if need be, after asking every warehouse whether it already shipped it, and otherwise
+/// asking an unanswered warehouse again first (shipping is idempotent per order), so it never ships twice.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> state,
@@ -27,6 +29,11 @@ public sealed class OrderGrain(
 
     public async Task<OrderResult> PlaceAsync(PlaceOrder command)
     {
+        if (state.State.Order is null && command.IdempotencyKey is not null && await RecoverAsync())
+        {
+            // The same key after a crash that interrupted the first attempt: finish that order instead of a new one.
+            if (state.State.Order is { Status: OrderStatus.Pending }) await FulfilAsync();
+        }
         if (state.State.Order is { } existing)
         {
             return existing.UserId == command.UserId
@@ -45,19 +52,12 @@ public sealed class OrderGrain(
 
         var now = clock.GetUtcNow();
         var payment = command.Payment is { } p ? new PaymentRecord(p.Method.Trim(), p.Amount, PaymentStatus.Captured, now, null) : null;
-        state.State.Order = new OrderSnapshot(OrderId, command.UserId, OrderStatus.Pending, priced.Lines, priced.Total, payment,
+        var accepted = new OrderSnapshot(OrderId, command.UserId, OrderStatus.Pending, priced.Lines, priced.Total, payment,
             null, [], null, now, now, command.IdempotencyKey);
-        try
-        {
-            // The row first: once PENDING is durable, the sweeper must be able to find it.
-            await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now);
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = new OrderState();
-            throw;
-        }
+        // The row with the order is the durable PENDING record (written in a batch with other orders' rows); the
+        // grain state is written once, with the outcome, which saves a write per order.
+        await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted));
+        state.State.Order = accepted;
 
         await FulfilAsync();
         AgentOpsMetrics.OrderPlaced(state.State.Order.Status.ToString().ToUpperInvariant(), (clock.GetUtcNow() - now).TotalMilliseconds);
@@ -68,6 +68,7 @@ public sealed class OrderGrain(
 
     public async Task<OrderSnapshot?> ResumeAsync()
     {
+        if (state.State.Order is null && !await RecoverAsync()) return null;
         if (state.State.Order is { Status: OrderStatus.Pending } order)
         {
             logger.LogInformation("Resuming pending order {OrderId}", OrderId);
@@ -141,6 +142,26 @@ public sealed class OrderGrain(
         logger.LogInformation("Order {OrderId} retried by {RequestedBy}", OrderId, requestedBy);
         await FulfilAsync();
         return new OrderResult(state.State.Order, null, Created: false);
+    }
+
+    /// <summary>
+    /// Rebuilds a PENDING order from its row after its silo died before the first state write. Nothing says which
+    /// warehouse was asked, so every one is asked whether it shipped the order before any is asked to ship it.
+    /// </summary>
+    private async Task<bool> RecoverAsync()
+    {
+        if (await orders.GetPayloadAsync(OrderId) is not { } payload) return false;
+        state.State.Order = OrderPayload.Deserialize(payload);
+        logger.LogInformation("Recovering order {OrderId} from its row", OrderId);
+        foreach (var registration in await GrainFactory.GetGrain<IWarehouseRegistryGrain>(0).ListAsync())
+        {
+            if (await GrainFactory.GetGrain<IWarehouseGrain>(registration.Name).FindShipmentAsync(OrderId) is { } shipped)
+            {
+                await MarkShippedAsync(shipped);
+                break;
+            }
+        }
+        return true;
     }
 
     private async Task FulfilAsync()

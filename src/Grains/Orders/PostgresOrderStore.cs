@@ -15,7 +15,7 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
-    private sealed record Change(Guid OrderId, Guid UserId, string Status, DateTime At, bool IsNew, TaskCompletionSource? Done);
+    private sealed record Change(Guid OrderId, Guid UserId, string Status, DateTime At, bool IsNew, string? Payload, TaskCompletionSource? Done);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresOrderStore> _logger;
@@ -29,17 +29,17 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public Task AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt)
+    public Task AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_changes.Writer.TryWrite(new Change(orderId, userId, Name(status), createdAt.UtcDateTime, IsNew: true, done)))
+        if (!_changes.Writer.TryWrite(new Change(orderId, userId, Name(status), createdAt.UtcDateTime, IsNew: true, payload, done)))
             throw new InvalidOperationException("The order store is shutting down.");
         return done.Task;
     }
 
     public Task SetStatusAsync(Guid orderId, OrderStatus status, DateTimeOffset updatedAt)
     {
-        _changes.Writer.TryWrite(new Change(orderId, Guid.Empty, Name(status), updatedAt.UtcDateTime, IsNew: false, null));
+        _changes.Writer.TryWrite(new Change(orderId, Guid.Empty, Name(status), updatedAt.UtcDateTime, IsNew: false, null, null));
         return Task.CompletedTask;
     }
 
@@ -74,9 +74,10 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
             if (change.IsNew)
             {
                 command = new NpgsqlBatchCommand(
-                    "INSERT INTO agentops_orders (order_id, user_id, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (order_id) DO NOTHING");
+                    "INSERT INTO agentops_orders (order_id, user_id, payload, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (order_id) DO NOTHING");
                 command.Parameters.AddWithValue(change.OrderId);
                 command.Parameters.AddWithValue(change.UserId);
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Json });
             }
             else
             {
@@ -95,6 +96,13 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
     {
         _changes.Writer.TryComplete();
         await _writer;
+    }
+
+    public async Task<string?> GetPayloadAsync(Guid orderId)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT payload::text FROM agentops_orders WHERE order_id = $1");
+        command.Parameters.AddWithValue(orderId);
+        return await command.ExecuteScalarAsync() as string;
     }
 
     public async Task RemoveAsync(Guid orderId)

@@ -105,6 +105,8 @@ public sealed class WarehouseGrain(
         // Idempotency comes first: a repeated instruction is answered even while a fault is active.
         if (state.State.Shipments.TryGetValue(request.OrderId, out var earlier))
         {
+            // The first instruction's write may still be under way: confirm only what storage has.
+            await DurableAsync();
             return new ShipmentOutcome(earlier, null, Replayed: true);
         }
         if (request.MayBeRepeat && await shipmentLog.FindAsync(Name, request.OrderId) is { } archived)
@@ -114,6 +116,7 @@ public sealed class WarehouseGrain(
         // Other shipments ran while the log was read: look again before deciding.
         if (state.State.Shipments.TryGetValue(request.OrderId, out earlier))
         {
+            await DurableAsync();
             return new ShipmentOutcome(earlier, null, Replayed: true);
         }
         if (StockLedger.ValidateShipment(request.Items, options.Value.MaxStockPerBook) is { } invalid)
@@ -143,6 +146,16 @@ public sealed class WarehouseGrain(
         state.State.ShippedCount++;
         await PersistAsync();
         return new ShipmentOutcome(confirmation, null);
+    }
+
+    public async Task<ShipmentConfirmation?> FindShipmentAsync(Guid orderId)
+    {
+        if (state.State.Shipments.TryGetValue(orderId, out var pending))
+        {
+            await DurableAsync();
+            return pending;
+        }
+        return await shipmentLog.FindAsync(Name, orderId);
     }
 
     public async Task<ImmutableArray<ShipmentConfirmation>> GetShipmentsAsync()
@@ -199,9 +212,13 @@ public sealed class WarehouseGrain(
     }
 
     /// <summary>Returns once a state write that includes every change made before this call has completed.</summary>
-    private async Task PersistAsync()
+    private Task PersistAsync() => DurableAsync(++_changes);
+
+    /// <summary>Returns once every change made so far is in storage (without asking for a write if it already is).</summary>
+    private Task DurableAsync() => DurableAsync(_changes);
+
+    private async Task DurableAsync(long mine)
     {
-        var mine = ++_changes;
         while (_persisted < mine)
         {
             if (_broken) throw new WarehouseUnavailableException($"Warehouse {Name} could not save its state; it is reloading.");
