@@ -1,0 +1,67 @@
+using AgentOps.Orders;
+using AgentOps.Tests.Infrastructure;
+using AgentOps.Warehouses;
+
+namespace AgentOps.Tests.Grains;
+
+/// <summary>Orders whose silo died after their row was written but before their state was: rebuilt, never shipped twice.</summary>
+[Collection(MemoryClusterCollection.Name)]
+public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
+{
+    private readonly IGrainFactory _grains = fixture.Grains;
+
+    private async Task<(Guid Order, Guid Book, string Warehouse)> CrashedOrderAsync(int stock)
+    {
+        var scenario = new Scenario(_grains);
+        var book = await scenario.BookAsync(price: 3m);
+        var warehouse = await scenario.WarehouseAsync("rec", (book.Id, stock));
+        await _grains.GetGrain<IWarehouseRegistryGrain>(0).CheckHealthAsync();
+        var orderId = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        // What a crash leaves: the order's row (its durable PENDING record), and no grain state.
+        var accepted = new OrderSnapshot(orderId, Guid.NewGuid(), OrderStatus.Pending,
+            [new OrderLine(book.Id, book.Isbn, book.Title, 2, 3m)], 6m, null, null, [], null, now, now, null);
+        await new InMemoryOrderStore(fixture.Cluster.Options.ServiceId).AddAsync(orderId, accepted.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted));
+        return (orderId, book.Id, warehouse);
+    }
+
+    [Fact]
+    public async Task An_order_that_shipped_before_the_crash_is_marked_shipped_without_shipping_again()
+    {
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10);
+        var first = await _grains.GetGrain<IWarehouseGrain>(warehouse).ShipAsync(new ShipmentRequest(orderId, [new StockLine(book, 2)], MayBeRepeat: false));
+        Assert.NotNull(first.Confirmation);
+
+        var order = await _grains.GetGrain<IOrderGrain>(orderId).ResumeAsync();
+
+        Assert.Equal(OrderStatus.Shipped, order!.Status);
+        Assert.Equal(warehouse, order.Warehouse);
+        Assert.Equal(8, await Scenario.StockAsync(_grains, warehouse, book));
+        Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
+    }
+
+    [Fact]
+    public async Task An_order_interrupted_before_any_warehouse_was_asked_is_rebuilt_from_its_row_and_shipped_once()
+    {
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10);
+
+        var order = await _grains.GetGrain<IOrderGrain>(orderId).ResumeAsync();
+        var again = await _grains.GetGrain<IOrderGrain>(orderId).ResumeAsync();
+
+        Assert.Equal(OrderStatus.Shipped, order!.Status);
+        Assert.Equal(6m, order.Total);
+        Assert.Equal(OrderStatus.Shipped, again!.Status);
+        Assert.Equal(8, await Scenario.StockAsync(_grains, warehouse, book));
+        Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
+    }
+
+    [Fact]
+    public async Task The_sweeper_finds_and_finishes_a_crashed_order()
+    {
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10);
+
+        await Scenario.EventuallyAsync(async () => (await _grains.GetGrain<IOrderGrain>(orderId).GetAsync())?.Status == OrderStatus.Shipped,
+            TimeSpan.FromSeconds(30), "the sweeper's reminder finishes the order");
+        Assert.Equal(8, await Scenario.StockAsync(_grains, warehouse, book));
+    }
+}
