@@ -12,6 +12,10 @@ public interface IInventoryCacheGrain : IGrainWithIntegerKey
     [Alias("Get"), ReadOnly]
     Task<BookInventory> GetAsync(Guid bookId);
 
+    /// <summary>The stock of the given books of this shard (books it does not know have no warehouses).</summary>
+    [Alias("GetMany"), ReadOnly]
+    Task<ImmutableArray<BookInventory>> GetManyAsync(ImmutableArray<Guid> bookIds);
+
     [Alias("GetAll"), ReadOnly]
     Task<ImmutableArray<BookInventory>> GetAllAsync();
 

@@ -26,6 +26,9 @@ public sealed class InventoryCacheGrain(
 
     public Task<BookInventory> GetAsync(Guid bookId) => Task.FromResult(Snapshot(bookId));
 
+    public Task<ImmutableArray<BookInventory>> GetManyAsync(ImmutableArray<Guid> bookIds) =>
+        Task.FromResult(bookIds.Select(Snapshot).ToImmutableArray());
+
     public Task<ImmutableArray<BookInventory>> GetAllAsync() =>
         Task.FromResult(state.State.Books.Keys.Select(Snapshot).ToImmutableArray());
 

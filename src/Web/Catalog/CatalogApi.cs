@@ -21,54 +21,55 @@ public static class CatalogApi
     }
 
     private static async Task<Results<Ok<IEnumerable<BookResponse>>, ApiErrorResult>> ListAsync(
-        IGrainFactory grains, StockView stock, IOptions<ApiOptions> api,
+        CatalogReadCache catalog, StockView stock, IOptions<ApiOptions> api,
         string? search, string? genre, int? limit, int? offset)
     {
         if (Paging.Check(limit, offset, api.Value.MaxPageSize, out var take, out var skip) is { } invalid) return invalid;
-        var all = await grains.GetGrain<ICatalogGrain>(0).ListAsync(includeInactive: false);
-        var totals = await stock.TotalsAsync();
-        var page = all
+        var page = (await catalog.GetAsync()).Active
             .Where(b => string.IsNullOrWhiteSpace(search)
                 || b.Title.Contains(search, StringComparison.OrdinalIgnoreCase)
                 || b.Author.Contains(search, StringComparison.OrdinalIgnoreCase)
                 || b.Isbn.Contains(search, StringComparison.OrdinalIgnoreCase))
             .Where(b => string.IsNullOrWhiteSpace(genre) || string.Equals(b.Genre, genre, StringComparison.OrdinalIgnoreCase))
             .Skip(skip).Take(take)
-            .Select(b => totals.TryGetValue(b.Id, out var t) ? BookResponse.From(b, t.Total, t.Available) : BookResponse.From(b, 0, 0));
-        return TypedResults.Ok(page);
+            .ToList();
+        var totals = await stock.TotalsAsync(page.Select(b => b.Id));
+        return TypedResults.Ok(page.Select(b => totals.TryGetValue(b.Id, out var t) ? BookResponse.From(b, t.Total, t.Available) : BookResponse.From(b, 0, 0)));
     }
 
-    private static async Task<Results<Ok<BookResponse>, ApiErrorResult>> GetAsync(string id, IGrainFactory grains, StockView stock)
+    private static async Task<Results<Ok<BookResponse>, ApiErrorResult>> GetAsync(string id, CatalogReadCache catalog, StockView stock)
     {
         if (Paging.ParseId(id, "book id", out var bookId) is { } invalid) return invalid;
-        var book = await grains.GetGrain<ICatalogGrain>(0).GetAsync(bookId);
-        if (book is null) return ApiErrors.NotFound($"Book {bookId} does not exist.");
+        if (!(await catalog.GetAsync()).ById.TryGetValue(bookId, out var book)) return ApiErrors.NotFound($"Book {bookId} does not exist.");
         return TypedResults.Ok(await WithStockAsync(book, stock));
     }
 
-    private static async Task<Results<Created<BookResponse>, ApiErrorResult>> CreateAsync(BookRequest body, IGrainFactory grains)
+    private static async Task<Results<Created<BookResponse>, ApiErrorResult>> CreateAsync(BookRequest body, IGrainFactory grains, CatalogReadCache catalog)
     {
         var missing = new[] { ("isbn", body.Isbn), ("title", body.Title), ("author", body.Author) }.FirstOrDefault(f => string.IsNullOrWhiteSpace(f.Item2));
         if (missing.Item1 is not null) return ApiErrors.Validation("missing_field", $"{missing.Item1} is required.", new Dictionary<string, string> { ["field"] = missing.Item1 });
         if (body.Price is null) return ApiErrors.Validation("missing_field", "price is required.", new Dictionary<string, string> { ["field"] = "price" });
 
         var result = await grains.GetGrain<ICatalogGrain>(0).CreateAsync(Guid.NewGuid(), body.ToDraft());
+        catalog.Invalidate();
         if (result.Error is { } error) return ApiErrors.From(error);
         return TypedResults.Created($"/store/books/{result.Book!.Id}", BookResponse.From(result.Book, 0, 0));
     }
 
-    private static async Task<Results<Ok<BookResponse>, ApiErrorResult>> UpdateAsync(string id, BookRequest body, IGrainFactory grains, StockView stock)
+    private static async Task<Results<Ok<BookResponse>, ApiErrorResult>> UpdateAsync(string id, BookRequest body, IGrainFactory grains, StockView stock, CatalogReadCache catalog)
     {
         if (Paging.ParseId(id, "book id", out var bookId) is { } invalid) return invalid;
         var result = await grains.GetGrain<ICatalogGrain>(0).UpdateAsync(bookId, body.ToPatch());
+        catalog.Invalidate();
         if (result.Error is { } error) return ApiErrors.From(error);
         return TypedResults.Ok(await WithStockAsync(result.Book!, stock));
     }
 
-    private static async Task<Results<Ok<BookResponse>, ApiErrorResult>> DeactivateAsync(string id, IGrainFactory grains, StockView stock)
+    private static async Task<Results<Ok<BookResponse>, ApiErrorResult>> DeactivateAsync(string id, IGrainFactory grains, StockView stock, CatalogReadCache catalog)
     {
         if (Paging.ParseId(id, "book id", out var bookId) is { } invalid) return invalid;
         var result = await grains.GetGrain<ICatalogGrain>(0).UpdateAsync(bookId, new BookPatch(IsActive: false));
+        catalog.Invalidate();
         if (result.Error is { } error) return ApiErrors.From(error);
         return TypedResults.Ok(await WithStockAsync(result.Book!, stock));
     }

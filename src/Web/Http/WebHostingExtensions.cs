@@ -45,6 +45,7 @@ public static class WebHostingExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<CredentialVerifier>();
         builder.Services.AddSingleton<StockView>();
+        builder.Services.AddSingleton<CatalogReadCache>();
         builder.Services.AddAgentOpsAgents(configuration);
 
         builder.Services.AddAuthentication(AuthSchemes.Auto)
