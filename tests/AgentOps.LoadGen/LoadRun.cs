@@ -149,9 +149,33 @@ public sealed class LoadRun(LoadOptions options, StoreClient store)
     {
         var book = _books[random.Next(_books.Count)];
         var customer = _customers[worker % _customers.Count];
-        using var response = await store.SendAsync(HttpMethod.Post, "/store/orders", new { items = new[] { new { bookId = book.Id, quantity = 1 } } }, customer);
-        if (!StoreClient.IsCreated(response)) return $"POST /store/orders {(int)response.StatusCode}";
-        var order = await response.Content.ReadFromJsonAsync<JsonElement>();
+        // Like a careful client: an Idempotency-Key per order, and the same key again after an error, so an order the
+        // server accepted but could not confirm (a silo died) is neither lost nor placed twice.
+        var key = Guid.NewGuid().ToString("N");
+        HttpResponseMessage? response = null;
+        string? firstError = null;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            response?.Dispose();
+            try
+            {
+                response = await store.SendAsync(HttpMethod.Post, "/store/orders", new { items = new[] { new { bookId = book.Id, quantity = 1 } } }, customer,
+                    headers: [("Idempotency-Key", key)]);
+                if (StoreClient.IsCreated(response)) break;
+                firstError ??= $"POST /store/orders {(int)response.StatusCode}";
+                if ((int)response.StatusCode < 500) break;
+            }
+            catch (HttpRequestException e)
+            {
+                firstError ??= e.GetType().Name;
+                response = null;
+            }
+            await Task.Delay(200 * (attempt + 1));
+        }
+        using var final = response;
+        if (final is null || !StoreClient.IsCreated(final)) return firstError ?? "POST /store/orders failed";
+        if (firstError is not null) _recorder.Error($"{firstError} (retried with the same Idempotency-Key, then accepted)");
+        var order = await final.Content.ReadFromJsonAsync<JsonElement>();
         var status = order.GetProperty("status").GetString()!;
         _orders.Add(new PlacedOrder(order.GetProperty("id").GetGuid(), book.Id, 1, status,
             order.GetProperty("warehouse").ValueKind == JsonValueKind.String ? order.GetProperty("warehouse").GetString() : null, customer));

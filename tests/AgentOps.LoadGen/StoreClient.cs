@@ -26,11 +26,13 @@ public sealed class StoreClient : IDisposable
 
     public static AuthenticationHeaderValue Basic(string credentials) => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
 
-    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, AuthenticationHeaderValue? auth, CancellationToken cancellationToken = default)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, AuthenticationHeaderValue? auth,
+        CancellationToken cancellationToken = default, (string Name, string Value)[]? headers = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (body is not null) request.Content = JsonContent.Create(body);
         if (auth is not null) request.Headers.Authorization = auth;
+        foreach (var (name, value) in headers ?? []) request.Headers.TryAddWithoutValidation(name, value);
         return _http.SendAsync(request, cancellationToken);
     }
 

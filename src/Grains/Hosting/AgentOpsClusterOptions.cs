@@ -32,4 +32,13 @@ public sealed class AgentOpsClusterOptions
 
     /// <summary>Web tier only: run a silo inside the web process instead of connecting as a client.</summary>
     public bool CoHostSilo { get; set; } = true;
+
+    /// <summary>
+    /// How long a silo waits for a probe answer. With <see cref="MissedProbesLimit"/> it decides how fast a killed
+    /// silo is declared dead, during which calls to grains it hosted fail (Orleans' own defaults: 5 s and 3).
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Missed probes in a row after which a silo suspects another one is dead.</summary>
+    public int MissedProbesLimit { get; set; } = 2;
 }

@@ -74,6 +74,12 @@ public static class AgentOpsHostingExtensions
             });
         }
 
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = cluster.ProbeTimeout;
+            o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+        });
+
         switch (cluster.Membership)
         {
             case MembershipProvider.Postgres:
