@@ -9,6 +9,10 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("List"), ReadOnly]
     Task<ImmutableArray<Book>> ListAsync(bool includeInactive);
 
+    /// <summary>Books (inactive ones too) whose title, author or ISBN contains <paramref name="query"/>; exact titles first.</summary>
+    [Alias("Search"), ReadOnly]
+    Task<ImmutableArray<Book>> SearchAsync(string query, int limit);
+
     [Alias("Get"), ReadOnly]
     Task<Book?> GetAsync(Guid id);
 

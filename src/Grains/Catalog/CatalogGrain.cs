@@ -23,6 +23,17 @@ public sealed class CatalogGrain(
         return Task.FromResult(_active.Value);
     }
 
+    public async Task<ImmutableArray<Book>> SearchAsync(string query, int limit)
+    {
+        var all = await ListAsync(includeInactive: true);
+        var text = query.Trim();
+        return [.. all
+            .Where(b => b.Title.Contains(text, StringComparison.OrdinalIgnoreCase) || b.Author.Contains(text, StringComparison.OrdinalIgnoreCase)
+                        || b.Isbn.Contains(text, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(b => string.Equals(b.Title, text, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .Take(Math.Clamp(limit, 1, 100))];
+    }
+
     public Task<Book?> GetAsync(Guid id) => Task.FromResult(state.State.Books.GetValueOrDefault(id));
 
     public Task<ImmutableArray<Book>> GetManyAsync(ImmutableArray<Guid> ids) =>

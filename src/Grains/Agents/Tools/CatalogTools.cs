@@ -15,13 +15,8 @@ public sealed class SearchBooksTool : AgentTool
     {
         var query = Text(call.Args, "query").Trim();
         var limit = OptionalInt(call.Args, "limit") ?? 10;
-        var books = await call.Grains.GetGrain<ICatalogGrain>(0).ListAsync(includeInactive: true);
-        var matches = books
-            .Where(b => b.Title.Contains(query, StringComparison.OrdinalIgnoreCase) || b.Author.Contains(query, StringComparison.OrdinalIgnoreCase)
-                        || b.Isbn.Contains(query, StringComparison.OrdinalIgnoreCase))
-            // Exact titles first, so "1984" finds 1984 before any book that merely mentions it.
-            .OrderBy(b => string.Equals(b.Title, query, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
-            .Take(limit)
+        // Searched inside the catalog grain, so a 10,000-book catalog is not copied to the caller for every search.
+        var matches = (await call.Grains.GetGrain<ICatalogGrain>(0).SearchAsync(query, limit))
             .Select(b => new { book_id = b.Id, b.Title, b.Author, b.Isbn, b.Price, is_active = b.IsActive });
         return ToolOutcome.Ok(new { books = matches });
     }
