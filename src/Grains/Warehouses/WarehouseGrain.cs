@@ -66,7 +66,7 @@ public sealed class WarehouseGrain(
     }
 
     public Task<WarehouseSnapshot> GetSnapshotAsync() => Task.FromResult(new WarehouseSnapshot(
-        Name, state.State.Fault, state.State.Stock.Count, state.State.Stock.Values.Sum(), (int)Math.Min(int.MaxValue, state.State.ShippedCount)));
+        Name, state.State.Fault, state.State.Stock.Count, state.State.Stock.Values.Sum(q => (long)q), (int)Math.Min(int.MaxValue, state.State.ShippedCount)));
 
     public async Task<DateTimeOffset> PingAsync()
     {

@@ -33,8 +33,11 @@ public sealed class StockView(IGrainFactory grains, TimeProvider clock)
     }
 
     public static Totals Sum(BookInventory book, IReadOnlyDictionary<string, WarehouseStatus> status) => new(
-        book.Warehouses.Sum(w => w.Quantity),
-        book.Warehouses.Where(w => status.GetValueOrDefault(w.Warehouse) == WarehouseStatus.Healthy).Sum(w => w.Quantity));
+        Clamp(book.Warehouses.Sum(w => (long)w.Quantity)),
+        Clamp(book.Warehouses.Where(w => status.GetValueOrDefault(w.Warehouse) == WarehouseStatus.Healthy).Sum(w => (long)w.Quantity)));
+
+    // Each warehouse holds at most MaxStockPerBook, but enough warehouses together could pass int's range.
+    private static int Clamp(long total) => (int)Math.Min(int.MaxValue, total);
 
     private async Task<ImmutableDictionary<string, WarehouseStatus>> StatusAsync()
     {

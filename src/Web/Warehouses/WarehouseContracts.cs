@@ -15,7 +15,7 @@ public sealed record HealthResponse(string Status, DateTimeOffset Timestamp);
 
 public sealed record FaultResponse(string Type, int DelayMs, DateTimeOffset Since, string? SetBy);
 
-public sealed record WarehouseInfoResponse(string Name, string Status, DateTimeOffset? LastSeen, FaultResponse? Fault, int Books, int Units);
+public sealed record WarehouseInfoResponse(string Name, string Status, DateTimeOffset? LastSeen, FaultResponse? Fault, int Books, long Units);
 
 public sealed record StockItemResponse([property: JsonPropertyName("bookId")] Guid BookId, string? Isbn, string? Title, string? Author, int Quantity);
 

@@ -18,7 +18,7 @@ public sealed class GetBookInventoryTool : AgentTool
         return ToolOutcome.Ok(new
         {
             book_id = id,
-            total = inventory.Warehouses.Sum(w => w.Quantity),
+            total = inventory.Warehouses.Sum(w => (long)w.Quantity),
             warehouses = inventory.Warehouses.Select(w => new { warehouse = w.Warehouse, quantity = w.Quantity, last_synced = w.LastSynced }),
         });
     }
