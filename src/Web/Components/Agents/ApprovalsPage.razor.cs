@@ -90,17 +90,8 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
 
     private async Task DecideAsync(PendingApproval approval, DecisionMode mode)
     {
-        var parameters = new DialogParameters<DecisionDialog>
-        {
-            { d => d.Approval, approval },
-            { d => d.Mode, mode },
-            { d => d.Validate, Agents.ValidateArgs },
-        };
-        var dialog = await Dialogs.ShowAsync<DecisionDialog>(null, parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, CloseOnEscapeKey = true });
-        var result = await dialog.Result;
-        if (result is null || result.Canceled || result.Data is not DecisionRequest request) return;
-
-        var outcome = await Agents.DecideAsync(approval, request.Decision, request.Feedback, request.EditedArgs);
+        if (await DecisionDialog.DecideAsync(Dialogs, Agents, approval, mode) is not { } decided) return;
+        var (request, outcome) = decided;
         if (outcome.Ok)
         {
             _items?.RemoveAll(i => i.CallId == approval.CallId);

@@ -58,16 +58,8 @@ public sealed partial class RunDetailsPage : IAsyncDisposable
 
     private async Task DecideAsync(PendingApproval approval, DecisionMode mode)
     {
-        var parameters = new DialogParameters<DecisionDialog>
-        {
-            { d => d.Approval, approval },
-            { d => d.Mode, mode },
-            { d => d.Validate, Agents.ValidateArgs },
-        };
-        var dialog = await Dialogs.ShowAsync<DecisionDialog>(null, parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, CloseOnEscapeKey = true });
-        var result = await dialog.Result;
-        if (result is null || result.Canceled || result.Data is not DecisionRequest request) return;
-        var outcome = await Agents.DecideAsync(approval, request.Decision, request.Feedback, request.EditedArgs);
+        if (await DecisionDialog.DecideAsync(Dialogs, Agents, approval, mode) is not { } decided) return;
+        var outcome = decided.Outcome;
         Snackbar.Add(outcome.Ok ? "Decision recorded." : string.Join(" ", [outcome.Error, .. outcome.Problems]), outcome.Ok ? Severity.Success : Severity.Error);
         await ReloadAsync();
     }
