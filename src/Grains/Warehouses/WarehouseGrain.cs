@@ -60,6 +60,9 @@ public sealed class WarehouseGrain(
     {
         if (state.State.Shipments.Count == 0) return;
         var batch = state.State.Shipments.Values.ToList();
+        // Only confirmations whose stock change is in storage may reach the log: a shipment found in the log is
+        // replayed to its order as done, so archiving one whose write then failed would lose its stock change.
+        await DurableAsync();
         await shipmentLog.AppendAsync(Name, batch);
         foreach (var c in batch) state.State.Shipments.Remove(c.OrderId);
         await PersistAsync();
