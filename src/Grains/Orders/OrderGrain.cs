@@ -29,17 +29,7 @@ public sealed class OrderGrain(
 
     public async Task<OrderResult> PlaceAsync(PlaceOrder command)
     {
-        if (state.State.Order is null && command.IdempotencyKey is not null && await RecoverAsync())
-        {
-            // The same key after a crash that interrupted the first attempt: finish that order instead of a new one.
-            if (state.State.Order is { Status: OrderStatus.Pending }) await FulfilAsync();
-        }
-        if (state.State.Order is { } existing)
-        {
-            return existing.UserId == command.UserId
-                ? new OrderResult(existing, null, Created: false)
-                : new OrderResult(null, Errors.Conflict("This order id belongs to another user."), false);
-        }
+        if (state.State.Order is { } existing) return Replay(existing, command);
 
         var limits = options.Value;
         if (OrderRules.ValidateItems(command.Items, limits.MaxOrderLines, limits.MaxQuantityPerLine) is { } invalid)
@@ -56,13 +46,25 @@ public sealed class OrderGrain(
             null, [], null, now, now, command.IdempotencyKey);
         // The row with the order is the durable PENDING record (written in a batch with other orders' rows); the
         // grain state is written once, with the outcome, which saves a write per order.
-        await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted));
+        if (!await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted)))
+        {
+            // The row exists: the same Idempotency-Key after a crash interrupted the first attempt before its state
+            // was written. Finish that order instead of placing a new one.
+            if (!await RecoverAsync()) throw new InvalidOperationException($"Order {OrderId} has a row without an order.");
+            if (state.State.Order is { Status: OrderStatus.Pending }) await FulfilAsync();
+            return Replay(state.State.Order!, command);
+        }
         state.State.Order = accepted;
 
         await FulfilAsync();
         AgentOpsMetrics.OrderPlaced(state.State.Order.Status.ToString().ToUpperInvariant(), (clock.GetUtcNow() - now).TotalMilliseconds);
         return new OrderResult(state.State.Order, null, Created: true);
     }
+
+    private static OrderResult Replay(OrderSnapshot existing, PlaceOrder command) =>
+        existing.UserId == command.UserId
+            ? new OrderResult(existing, null, Created: false)
+            : new OrderResult(null, Errors.Conflict("This order id belongs to another user."), false);
 
     public Task<OrderSnapshot?> GetAsync() => Task.FromResult(state.State.Order);
 

@@ -15,7 +15,7 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
-    private sealed record Change(Guid OrderId, Guid UserId, string Status, DateTime At, bool IsNew, string? Payload, TaskCompletionSource? Done);
+    private sealed record Change(Guid OrderId, Guid UserId, string Status, DateTime At, bool IsNew, string? Payload, TaskCompletionSource<bool>? Done);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresOrderStore> _logger;
@@ -29,9 +29,9 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public Task AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null)
+    public Task<bool> AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_changes.Writer.TryWrite(new Change(orderId, userId, Name(status), createdAt.UtcDateTime, IsNew: true, payload, done)))
             throw new InvalidOperationException("The order store is shutting down.");
         return done.Task;
@@ -52,8 +52,8 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
             while (batch.Count < MaxBatch && _changes.Reader.TryRead(out var change)) batch.Add(change);
             try
             {
-                await WriteBatchAsync(batch);
-                foreach (var change in batch) change.Done?.TrySetResult();
+                var inserted = await WriteBatchAsync(batch);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done?.TrySetResult(inserted[i]);
             }
             catch (Exception e)
             {
@@ -63,7 +63,8 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
         }
     }
 
-    private async Task WriteBatchAsync(List<Change> batch)
+    /// <summary>Writes the batch in one transaction; per change, whether it added or changed a row.</summary>
+    private async Task<bool[]> WriteBatchAsync(List<Change> batch)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -90,6 +91,7 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
         }
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
+        return [.. commands.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => c.RecordsAffected > 0)];
     }
 
     public async ValueTask DisposeAsync()

@@ -10,17 +10,18 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Grains;
 
-    private async Task<(Guid Order, Guid Book, string Warehouse)> CrashedOrderAsync(int stock)
+    private async Task<(Guid Order, Guid Book, string Warehouse)> CrashedOrderAsync(int stock, Guid? userId = null, string? key = null)
     {
         var scenario = new Scenario(_grains);
         var book = await scenario.BookAsync(price: 3m);
         var warehouse = await scenario.WarehouseAsync("rec", (book.Id, stock));
         await _grains.GetGrain<IWarehouseRegistryGrain>(0).CheckHealthAsync();
-        var orderId = Guid.NewGuid();
+        var user = userId ?? Guid.NewGuid();
+        var orderId = key is null ? Guid.NewGuid() : OrderRules.IdFor(user, key);
         var now = DateTimeOffset.UtcNow;
         // What a crash leaves: the order's row (its durable PENDING record), and no grain state.
-        var accepted = new OrderSnapshot(orderId, Guid.NewGuid(), OrderStatus.Pending,
-            [new OrderLine(book.Id, book.Isbn, book.Title, 2, 3m)], 6m, null, null, [], null, now, now, null);
+        var accepted = new OrderSnapshot(orderId, user, OrderStatus.Pending,
+            [new OrderLine(book.Id, book.Isbn, book.Title, 2, 3m)], 6m, null, null, [], null, now, now, key);
         await new InMemoryOrderStore(fixture.Cluster.Options.ServiceId).AddAsync(orderId, accepted.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted));
         return (orderId, book.Id, warehouse);
     }
@@ -51,6 +52,22 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
         Assert.Equal(OrderStatus.Shipped, order!.Status);
         Assert.Equal(6m, order.Total);
         Assert.Equal(OrderStatus.Shipped, again!.Status);
+        Assert.Equal(8, await Scenario.StockAsync(_grains, warehouse, book));
+        Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
+    }
+
+    [Fact]
+    public async Task Placing_again_with_the_same_key_finishes_the_interrupted_order_instead_of_a_new_one()
+    {
+        var user = Guid.NewGuid();
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, user, key: "retry-after-crash");
+
+        var again = await Scenario.PlaceAsync(_grains, user, book, 2, key: "retry-after-crash");
+
+        Assert.Null(again.Error);
+        Assert.False(again.Created);
+        Assert.Equal(orderId, again.Order!.Id);
+        Assert.Equal(OrderStatus.Shipped, again.Order.Status);
         Assert.Equal(8, await Scenario.StockAsync(_grains, warehouse, book));
         Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
     }
