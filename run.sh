@@ -91,7 +91,15 @@ fi
 # --- build ------------------------------------------------------------------------------------
 log "building (Release)"
 dotnet build "$ROOT/src/Web/Web.csproj" -c Release -nologo -v q -clp:ErrorsOnly
-[ "$SILOS" -gt 1 ] && dotnet build "$ROOT/src/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build "$ROOT/src/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly
+
+# --- cluster TLS --------------------------------------------------------------------------------
+# Silos and the web tier accept only peers holding a certificate from this machine's own cluster authority,
+# made once under .data/certs (git-ignored, readable by this user only).
+CERTS="$ROOT/.data/certs"
+dotnet "$ROOT/src/Silo/bin/Release/net10.0/AgentOps.Silo.dll" certs --out "$CERTS" | sed 's/^/[run.sh] /'
+chmod 700 "$CERTS"
+export AgentOps__Cluster__Tls__CertificatePath="$CERTS/node.pfx" AgentOps__Cluster__Tls__AuthorityPath="$CERTS/cluster-ca.crt"
 
 # --- processes --------------------------------------------------------------------------------
 PIDS=()

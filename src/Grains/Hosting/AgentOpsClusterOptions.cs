@@ -1,3 +1,5 @@
+using AgentOps.Hosting.Tls;
+
 namespace AgentOps.Hosting;
 
 public enum MembershipProvider
@@ -29,6 +31,18 @@ public sealed class AgentOpsClusterOptions
 
     /// <summary>The address other silos and clients use to reach this silo; "auto" takes the host's first IPv4 address.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The address the silo and gateway ports listen on: loopback unless set. "advertised" listens on
+    /// <see cref="AdvertisedAddress"/> (a private address in multi-host setups); never all interfaces by default.
+    /// </summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Web tier in client mode: how long it keeps trying to reach a silo at start-up.</summary>
+    public TimeSpan ClientConnectTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Mutual TLS between cluster members (section <c>AgentOps:Cluster:Tls</c>).</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
 
     /// <summary>Web tier only: run a silo inside the web process instead of connecting as a client.</summary>
     public bool CoHostSilo { get; set; } = true;

@@ -1,6 +1,7 @@
 using System.Net;
 using AgentOps.Catalog;
 using AgentOps.Journal;
+using AgentOps.Hosting.Tls;
 using AgentOps.Orders;
 using AgentOps.Observability;
 using Orleans.Dashboard;
@@ -88,11 +89,26 @@ public static class AgentOpsHostingExtensions
                     o.Invariant = StorageNames.Invariant;
                     o.ConnectionString = RequireConnectionString(storage);
                 });
-                silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                var advertised = AdvertisedAddress(cluster.AdvertisedAddress);
+                var listen = string.Equals(cluster.ListenAddress, "advertised", StringComparison.OrdinalIgnoreCase) ? advertised : IPAddress.Parse(cluster.ListenAddress);
+                ClusterTlsExtensions.EnsureSafe(cluster.Tls, listen);
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = advertised;
+                    o.SiloPort = cluster.SiloPort;
+                    o.GatewayPort = cluster.GatewayPort;
+                    o.SiloListeningEndpoint = new IPEndPoint(listen, cluster.SiloPort);
+                    o.GatewayListeningEndpoint = new IPEndPoint(listen, cluster.GatewayPort);
+                });
                 break;
             case MembershipProvider.Localhost:
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 break;
+        }
+        // TestCluster (External) owns its own transport; every real cluster authenticates and encrypts its connections.
+        if (cluster.Membership != MembershipProvider.External && cluster.Tls.Enabled)
+        {
+            silo.UseAgentOpsClusterTls(cluster.Tls);
         }
 
         if (storage.Provider == StorageProvider.Postgres)
@@ -173,6 +189,10 @@ public static class AgentOpsHostingExtensions
             o.ServiceId = cluster.ServiceId;
         });
         client.Services.AddSingleton<IClientConnectionRetryFilter, ClientConnectRetryFilter>();
+        if (cluster.Membership != MembershipProvider.External && cluster.Tls.Enabled)
+        {
+            client.UseAgentOpsClusterTls(cluster.Tls);
+        }
         client.AddMemoryStreams(StorageNames.Streams);
         client.AddActivityPropagation();
         if (configuration.ReadObservability().Dashboard)

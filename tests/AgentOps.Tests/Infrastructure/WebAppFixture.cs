@@ -24,6 +24,7 @@ public sealed class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseEnvironment("Development");
         builder.UseSetting("AgentOps:Postgres", _connectionString);
         builder.UseSetting("AgentOps:Cluster:Membership", "Localhost");
+        builder.UseClusterTls();
         builder.UseSetting("AgentOps:Cluster:ClusterId", $"http-{Guid.NewGuid():N}");
         builder.UseSetting("AgentOps:Cluster:SiloPort", TestPorts.Free().ToString());
         builder.UseSetting("AgentOps:Cluster:GatewayPort", TestPorts.Free().ToString());

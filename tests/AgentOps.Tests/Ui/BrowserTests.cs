@@ -117,6 +117,7 @@ public sealed class BrowserTests : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting("AgentOps:Postgres", _connectionString);
             builder.UseSetting("AgentOps:Cluster:Membership", "Localhost");
+            builder.UseClusterTls();
             builder.UseSetting("AgentOps:Cluster:ClusterId", $"ui-{Guid.NewGuid():N}");
             builder.UseSetting("AgentOps:Cluster:SiloPort", TestPorts.Free().ToString());
             builder.UseSetting("AgentOps:Cluster:GatewayPort", TestPorts.Free().ToString());
