@@ -32,6 +32,8 @@ public sealed class AgentRunGrain(
     : JournaledGrain<RunState, JournalEntry>, IAgentRunGrain, ICustomStorageInterface<RunState, JournalEntry>
 {
     private IGrainTimer? _expiryTimer;
+    private int _journalFailures;
+    private JournalWriteException? _journalGaveUp;
 
     private Guid RunId => this.GetPrimaryKey();
 
@@ -58,6 +60,8 @@ public sealed class AgentRunGrain(
         var prompt = command.Prompt?.Trim() ?? "";
         if (prompt.Length == 0) return Invalid("missing_prompt", "A prompt is required.");
         if (prompt.Length > Limits.MaxPromptLength) return Invalid("prompt_too_long", $"The prompt may have at most {Limits.MaxPromptLength} characters.");
+        if (!StorableText.IsStorable(prompt) || !StorableText.IsStorable(command.UserId))
+            return Invalid("invalid_characters", "The prompt may not contain NUL characters or unpaired surrogates.");
 
         // Once RUN_STARTED is journaled the run is in the run table, where the sweeper finds it if it stalls.
         await AppendAsync(new RunStarted(prompt, command.UserId, agentType, command.ParentRunId, command.RootRunId ?? RunId, command.ParentCallId));
@@ -409,9 +413,10 @@ public sealed class AgentRunGrain(
     private async Task AppendAsync(params RunEvent[] events)
     {
         var now = Now();
-        var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), RunId, Version + i + 1, now, e)).ToList();
+        var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), RunId, Version + i + 1, now, StorableEvents.Clean(e))).ToList();
         RaiseEvents(entries);
         await ConfirmEvents();
+        if (_journalGaveUp is { } failure) throw failure;
         await PublishAsync(entries);
     }
 
@@ -427,14 +432,65 @@ public sealed class AgentRunGrain(
         return new KeyValuePair<int, RunState>(entries.Count, RunFold.Replay(RunId, entries));
     }
 
-    public Task<bool> ApplyUpdatesToStorage(IReadOnlyList<JournalEntry> updates, int expectedVersion)
+    public async Task<bool> ApplyUpdatesToStorage(IReadOnlyList<JournalEntry> updates, int expectedVersion)
     {
         var next = State.Copy();
         next.Id = RunId;
         var numbered = updates.Select((u, i) => u with { RunId = RunId, Sequence = expectedVersion + i + 1 }).ToList();
         foreach (var entry in numbered) RunFold.Apply(next, entry);
-        return store.AppendAsync(numbered, RunFold.Summary(next));
+        try
+        {
+            var written = await store.AppendAsync(numbered, RunFold.Summary(next));
+            _journalFailures = 0;
+            return written;
+        }
+        catch (Exception e)
+        {
+            // The log-consistency adaptor retries a failed write at once and without end: pace it with a growing
+            // delay, and after the configured number of attempts stop it.
+            _journalFailures++;
+            logger.LogWarning(e, "Run {RunId}: journal write failed (attempt {Attempt})", RunId, _journalFailures);
+            if (_journalFailures < Limits.MaxJournalWriteAttempts)
+            {
+                await Task.Delay(JournalRetryDelay(_journalFailures));
+                throw;
+            }
+            await GiveUpOnJournalAsync(expectedVersion, e);
+            // Reported as written only so that the adaptor stops retrying: this activation, which now holds events
+            // storage does not, is going away, the caller gets the error, and the next activation reads the journal.
+            return true;
+        }
     }
+
+    /// <summary>
+    /// A step whose events storage refused <see cref="AgentOptions.MaxJournalWriteAttempts"/> times is not stored by
+    /// trying again: the run fails with SYSTEM_ERROR (written in their place), and this activation is discarded.
+    /// </summary>
+    private async Task GiveUpOnJournalAsync(int storedVersion, Exception error)
+    {
+        DeactivateOnIdle();
+        var details = StorableText.Clean($"The journal refused this run's events {Limits.MaxJournalWriteAttempts} times; the run is stopped. Last error: {error.Message}");
+        logger.LogError(error, "Run {RunId}: journal write failed {Attempts} times; failing the run", RunId, Limits.MaxJournalWriteAttempts);
+        _journalGaveUp = new JournalWriteException(RunId, details, error);
+        // Nothing of a run that never started is stored: there is nothing to fail, the caller just gets the error.
+        if (storedVersion == 0) return;
+        try
+        {
+            var failed = new JournalEntry(Guid.NewGuid(), RunId, storedVersion + 1, Now(), new SystemError(details, Fatal: true));
+            var stored = RunFold.Replay(RunId, await store.ReadAsync(RunId));
+            RunFold.Apply(stored, failed);
+            await store.AppendAsync([failed], RunFold.Summary(stored));
+            AgentOpsMetrics.RunFinished(State.AgentType, JournalCodec.Name(RunStatus.Failed));
+        }
+        catch (Exception e)
+        {
+            // Storage itself is down: nothing of the step was stored, and the sweeper retries it later.
+            logger.LogError(e, "Run {RunId}: could not record the failure either", RunId);
+        }
+    }
+
+    private static TimeSpan JournalRetryDelay(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(5_000, 50 * Math.Pow(2, Math.Min(failures, 10))));
 
     // ---- streams ------------------------------------------------------------------------------------------
 

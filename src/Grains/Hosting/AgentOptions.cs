@@ -20,6 +20,12 @@ public sealed class AgentOptions
     /// <summary>How often the reminder of every non-terminal run checks that it is moving (after crashes, lost messages).</summary>
     public TimeSpan ResumePeriod { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Attempts (with a growing delay) to write one step's journal events before the run fails with SYSTEM_ERROR:
+    /// a write that storage keeps refusing is not retried without bound.
+    /// </summary>
+    public int MaxJournalWriteAttempts { get; set; } = 5;
+
     /// <summary>Longest task prompt accepted.</summary>
     public int MaxPromptLength { get; set; } = 4000;
 }
@@ -52,6 +58,7 @@ public sealed class AgentOptionsValidator : Microsoft.Extensions.Options.IValida
         var failures = new List<string>();
         if (o.MaxSteps < 1) failures.Add("AgentOps:Agents:MaxSteps must be at least 1.");
         if (o.MaxConsecutiveErrors < 1) failures.Add("AgentOps:Agents:MaxConsecutiveErrors must be at least 1.");
+        if (o.MaxJournalWriteAttempts < 1) failures.Add("AgentOps:Agents:MaxJournalWriteAttempts must be at least 1.");
         if (o.StepTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:StepTimeout must be positive.");
         if (o.ApprovalTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ApprovalTimeout must be positive.");
         if (o.ResumePeriod <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ResumePeriod must be positive.");

@@ -55,10 +55,27 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
                 var inserted = await WriteBatchAsync(batch);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done?.TrySetResult(inserted[i]);
             }
+            catch (Exception e) when (batch.Count > 1)
+            {
+                // One row storage refuses must not fail the orders batched with it: write them one by one.
+                _logger.LogWarning(e, "Could not write {Count} order rows together; writing them one by one", batch.Count);
+                foreach (var change in batch)
+                {
+                    try
+                    {
+                        change.Done?.TrySetResult((await WriteBatchAsync([change]))[0]);
+                    }
+                    catch (Exception single)
+                    {
+                        _logger.LogError(single, "Could not write the row of order {OrderId}", change.OrderId);
+                        change.Done?.TrySetException(single);
+                    }
+                }
+            }
             catch (Exception e)
             {
-                _logger.LogError(e, "Could not write {Count} order rows", batch.Count);
-                foreach (var change in batch) change.Done?.TrySetException(e);
+                _logger.LogError(e, "Could not write the row of order {OrderId}", batch[0].OrderId);
+                batch[0].Done?.TrySetException(e);
             }
         }
     }

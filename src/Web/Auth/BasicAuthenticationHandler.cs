@@ -34,7 +34,8 @@ public sealed class BasicAuthenticationHandler(
             return AuthenticateResult.Fail("malformed");
         }
         var separator = decoded.IndexOf(':');
-        if (separator <= 0) return AuthenticateResult.Fail("malformed");
+        // A NUL would reach the user grain's key and a storage query that can never succeed.
+        if (separator <= 0 || !AgentOps.Common.StorableText.IsStorable(decoded)) return AuthenticateResult.Fail("malformed");
 
         var profile = await verifier.VerifyAsync(decoded[..separator], decoded[(separator + 1)..]);
         return profile is null

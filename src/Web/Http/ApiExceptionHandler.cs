@@ -17,6 +17,10 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
                 await ApiErrors.WriteAsync(context, 415, "validation.unsupported_media_type", "Send the body as application/json.");
                 return true;
+            case BadHttpRequestException { InnerException: UnstorableTextException }:
+                await ApiErrors.WriteAsync(context, 400, "validation.invalid_characters",
+                    "Text may not contain NUL characters or unpaired surrogates.");
+                return true;
             case BadHttpRequestException { InnerException: JsonException json }:
                 await ApiErrors.WriteAsync(context, 400, "validation.invalid_json", "The body is not valid JSON of the expected shape.",
                     json.Path is { } path ? new Dictionary<string, string> { ["path"] = path } : null);

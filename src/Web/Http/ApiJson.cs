@@ -16,6 +16,10 @@ public static class ApiJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.MaxDepth = 32;
+        if (!options.Converters.OfType<StorableStringConverter>().Any())
+        {
+            options.Converters.Add(new StorableStringConverter());
+        }
         if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
         {
             options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));

@@ -1,3 +1,4 @@
+using AgentOps.Common;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,12 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<ApiOp
             context.TraceIdentifier = given;
         }
         context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+        // Names in the path and query become grain keys and query parameters: refuse what storage cannot hold.
+        if (!StorableText.IsStorable(context.Request.Path.Value) || context.Request.Query.Any(q => q.Value.Any(v => !StorableText.IsStorable(v))))
+        {
+            return ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "validation.invalid_characters",
+                "The path or query may not contain NUL characters or unpaired surrogates.");
+        }
         return next(context);
     }
 }

@@ -1,0 +1,87 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOps.Common;
+
+namespace AgentOps.Journal;
+
+/// <summary>
+/// Makes an event's text storable before it is journaled (see <see cref="StorableText"/>): planner and tool output
+/// is not under our control, and one NUL must not make a run's journal unwritable. JSON-valued fields are cleaned
+/// inside their strings, escapes included, because the run table keeps some of them as jsonb.
+/// </summary>
+public static class StorableEvents
+{
+    public static RunEvent Clean(RunEvent e) => e switch
+    {
+        RunStarted x => x with { Prompt = T(x.Prompt), UserId = T(x.UserId), AgentType = T(x.AgentType), ParentCallId = TN(x.ParentCallId) },
+        AgentThought x => x with { TextContent = T(x.TextContent) },
+        ToolProposed x => x with { ToolName = T(x.ToolName), Args = J(x.Args), CallId = T(x.CallId) },
+        RunSuspended x => x with { Reason = T(x.Reason), CallId = TN(x.CallId) },
+        RunResumed x => x with { Feedback = TN(x.Feedback), CallId = T(x.CallId), DecidedBy = T(x.DecidedBy), ApprovedArgs = JN(x.ApprovedArgs) },
+        ToolResult x => x with { CallId = T(x.CallId), OutputData = J(x.OutputData) },
+        RunCompleted x => x with { Summary = T(x.Summary), Report = JN(x.Report) },
+        SystemError x => x with { ErrorDetails = T(x.ErrorDetails) },
+        ChildRunStarted x => x with { AgentType = T(x.AgentType), Task = T(x.Task), CallId = T(x.CallId) },
+        ChildRunCompleted x => x with { Summary = T(x.Summary) },
+        RunCancelled x => x with { Reason = T(x.Reason), CancelledBy = T(x.CancelledBy) },
+        _ => e,
+    };
+
+    private static string T(string text) => StorableText.Clean(text);
+
+    [return: NotNullIfNotNull(nameof(text))]
+    private static string? TN(string? text) => text is null ? null : StorableText.Clean(text);
+
+    [return: NotNullIfNotNull(nameof(json))]
+    private static string? JN(string? json) => json is null ? null : J(json);
+
+    /// <summary>JSON text whose strings are all storable; the same instance when nothing had to change.</summary>
+    private static string J(string json)
+    {
+        // A \u0000 escape is plain ASCII in the text but becomes NUL once PostgreSQL parses it as jsonb.
+        if (StorableText.IsStorable(json) && !json.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) && !HasSurrogateEscape(json)) return json;
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a model's malformed arguments): kept as text, which the codec embeds as a string.
+            return StorableText.Clean(json.Replace("\\u0000", "\\uFFFD", StringComparison.OrdinalIgnoreCase));
+        }
+        return node is null ? json : CleanNode(node)?.ToJsonString() ?? "null";
+    }
+
+    private static bool HasSurrogateEscape(string json) =>
+        json.Contains("\\ud8", StringComparison.OrdinalIgnoreCase) || json.Contains("\\ud9", StringComparison.OrdinalIgnoreCase)
+        || json.Contains("\\uda", StringComparison.OrdinalIgnoreCase) || json.Contains("\\udb", StringComparison.OrdinalIgnoreCase)
+        || json.Contains("\\udc", StringComparison.OrdinalIgnoreCase) || json.Contains("\\udd", StringComparison.OrdinalIgnoreCase)
+        || json.Contains("\\ude", StringComparison.OrdinalIgnoreCase) || json.Contains("\\udf", StringComparison.OrdinalIgnoreCase);
+
+    private static JsonNode? CleanNode(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                var cleaned = new JsonObject();
+                foreach (var (key, value) in o.ToList())
+                {
+                    o.Remove(key);
+                    cleaned[StorableText.Clean(key)] = CleanNode(value);
+                }
+                return cleaned;
+            case JsonArray a:
+                var items = a.ToList();
+                a.Clear();
+                var array = new JsonArray();
+                foreach (var item in items) array.Add(CleanNode(item));
+                return array;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                return JsonValue.Create(StorableText.Clean(v.GetValue<string>()));
+            default:
+                return node;
+        }
+    }
+}
