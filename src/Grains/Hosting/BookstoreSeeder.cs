@@ -24,6 +24,7 @@ public sealed class BookstoreSeeder(
     [
         new("admin@bookstore.com", "admin123", "Store Admin", UserRole.StoreAdmin, null),
         new("alice@customer.com", "alice123", "Alice", UserRole.Customer, null),
+        new("bob@customer.com", "bob123", "Bob", UserRole.Customer, null),
         new("staff@warehouse-alpha.com", "staff123", "Alpha Staff", UserRole.WarehouseStaff, "alpha"),
         new("staff@warehouse-beta.com", "staff123", "Beta Staff", UserRole.WarehouseStaff, "beta"),
     ];

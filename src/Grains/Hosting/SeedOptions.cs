@@ -16,6 +16,6 @@ public sealed class SeedOptions
     /// <summary>Initial copies of every book in every seeded warehouse.</summary>
     public int InitialStock { get; set; } = 100;
 
-    /// <summary>Seed the four well-known users (with the seed's passwords); production refuses this.</summary>
+    /// <summary>Seed the well-known users (BookstoreSeeder.Users) (with the seed's passwords); production refuses this.</summary>
     public bool SeedUsers { get; set; } = true;
 }

@@ -13,10 +13,12 @@ public sealed record CancelRunRequest(string? Reason);
 
 public sealed record StartRunResponse(Guid Id, string Status);
 
-public sealed record RunEventResponse(Guid Id, int Sequence, string Type, JsonObject Payload, DateTimeOffset CreatedAt, Guid SourceRunId)
+/// <param name="SourceRunId">The run whose journal holds the event: the run itself or one of its child runs.</param>
+/// <param name="SourceAgentType">The agent type of that run, by which the dashboard tells a parent's events from a child's.</param>
+public sealed record RunEventResponse(Guid Id, int Sequence, string Type, JsonObject Payload, DateTimeOffset CreatedAt, Guid SourceRunId, string SourceAgentType)
 {
-    public static RunEventResponse From(JournalEntry e) =>
-        new(e.Id, e.Sequence, JournalCodec.TypeOf(e.Event), JournalCodec.ToPayload(e.Event), e.CreatedAt, e.RunId);
+    public static RunEventResponse From(JournalEntry e, string agentType) =>
+        new(e.Id, e.Sequence, JournalCodec.TypeOf(e.Event), JournalCodec.ToPayload(e.Event), e.CreatedAt, e.RunId, agentType);
 }
 
 public sealed record PendingToolResponse(
@@ -39,7 +41,7 @@ public sealed record RunResponse(
     public static RunResponse From(RunView view) => From(view.Run, view.PendingTool) with
     {
         ChildRunIds = view.ChildRunIds,
-        Events = [.. view.Events.Select(RunEventResponse.From)],
+        Events = [.. view.Events.Select(e => RunEventResponse.From(e, view.Run.AgentType))],
     };
 }
 

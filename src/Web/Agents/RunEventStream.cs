@@ -39,15 +39,17 @@ public static class RunEventStream
         var stream = client.GetStreamProvider(StorageNames.Streams).GetStream<JournalEntry>(StreamId.Create(StorageNames.RunStreamNamespace, runId));
         var subscription = await stream.SubscribeAsync((entry, _) => live.Writer.WriteAsync(entry).AsTask());
         var sent = new HashSet<(Guid, int)>();
+        // Agent type of every run whose events are sent (the run and its children), for source_agent_type.
+        var agentTypes = new Dictionary<Guid, string> { [runId] = first.AgentType };
         try
         {
-            await ReplayAsync(client, runId, sent, response, cancellation);
+            await ReplayAsync(client, runId, sent, agentTypes, response, cancellation);
             while (!cancellation.IsCancellationRequested)
             {
                 if (await IsFinishedAsync(run) is { } status)
                 {
                     // Anything the stream did not deliver is in the journal.
-                    await ReplayAsync(client, runId, sent, response, cancellation);
+                    await ReplayAsync(client, runId, sent, agentTypes, response, cancellation);
                     await WriteAsync(response, "done", JsonSerializer.Serialize(new { run_id = runId, status = JournalCodec.Name(status) }), null, cancellation);
                     break;
                 }
@@ -59,7 +61,10 @@ public static class RunEventStream
                     {
                         while (live.Reader.TryRead(out var entry))
                         {
-                            if (sent.Add((entry.RunId, entry.Sequence))) await WriteEventAsync(response, entry, cancellation);
+                            if (sent.Add((entry.RunId, entry.Sequence)))
+                            {
+                                await WriteEventAsync(response, entry, await AgentTypeOfAsync(client, entry.RunId, agentTypes), cancellation);
+                            }
                         }
                         if (await IsFinishedAsync(run) is not null) break;
                     }
@@ -86,24 +91,35 @@ public static class RunEventStream
         await run.GetSummaryAsync() is { Status: RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled } summary ? summary.Status : null;
 
     /// <summary>The journal of the run and, depth first, of its child runs, in time order.</summary>
-    private static async Task ReplayAsync(IClusterClient client, Guid runId, HashSet<(Guid, int)> sent, HttpResponse response, CancellationToken cancellation)
+    private static async Task ReplayAsync(
+        IClusterClient client, Guid runId, HashSet<(Guid, int)> sent, Dictionary<Guid, string> agentTypes, HttpResponse response, CancellationToken cancellation)
     {
         var entries = new List<JournalEntry>();
         var pending = new Queue<Guid>([runId]);
         while (pending.Count > 0 && entries.Count < 100_000)
         {
             if (await client.GetGrain<IAgentRunGrain>(pending.Dequeue()).GetAsync() is not { } view) continue;
+            agentTypes[view.Run.Id] = view.Run.AgentType;
             entries.AddRange(view.Events);
             foreach (var child in view.ChildRunIds) pending.Enqueue(child);
         }
         foreach (var entry in entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.RunId == runId ? 0 : 1).ThenBy(e => e.Sequence))
         {
-            if (sent.Add((entry.RunId, entry.Sequence))) await WriteEventAsync(response, entry, cancellation);
+            if (sent.Add((entry.RunId, entry.Sequence))) await WriteEventAsync(response, entry, await AgentTypeOfAsync(client, entry.RunId, agentTypes), cancellation);
         }
     }
 
-    private static Task WriteEventAsync(HttpResponse response, JournalEntry entry, CancellationToken cancellation) =>
-        WriteAsync(response, "event", JsonSerializer.Serialize(RunEventResponse.From(entry), ApiJson.Options), $"{entry.RunId:N}-{entry.Sequence}", cancellation);
+    /// <summary>A live event may come from a child run started after the replay: ask that run once.</summary>
+    private static async Task<string> AgentTypeOfAsync(IClusterClient client, Guid runId, Dictionary<Guid, string> agentTypes)
+    {
+        if (agentTypes.TryGetValue(runId, out var known)) return known;
+        var type = (await client.GetGrain<IAgentRunGrain>(runId).GetSummaryAsync())?.AgentType ?? "unknown";
+        agentTypes[runId] = type;
+        return type;
+    }
+
+    private static Task WriteEventAsync(HttpResponse response, JournalEntry entry, string agentType, CancellationToken cancellation) =>
+        WriteAsync(response, "event", JsonSerializer.Serialize(RunEventResponse.From(entry, agentType), ApiJson.Options), $"{entry.RunId:N}-{entry.Sequence}", cancellation);
 
     private static async Task WriteAsync(HttpResponse response, string name, string data, string? id, CancellationToken cancellation)
     {

@@ -57,7 +57,12 @@ public sealed class BasicAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Basic realm=\"bookstore\", charset=\"UTF-8\"";
+        // Challenge only a request that sent no credentials: on wrong ones a browser would hold the request for its
+        // own sign-in dialog, and API clients have nothing to gain from it.
+        if (string.IsNullOrEmpty(Request.Headers.Authorization))
+        {
+            Response.Headers.WWWAuthenticate = "Basic realm=\"bookstore\", charset=\"UTF-8\"";
+        }
         var result = await HandleAuthenticateOnceSafeAsync();
         var (code, message) = result.Failure is null
             ? ("auth.missing_credentials", "Sign in with HTTP Basic (email:password).")

@@ -9,6 +9,10 @@ public sealed record BookResponse(
     [property: JsonPropertyName("availableStock")] int AvailableStock,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    /// <summary>Alias of <c>publication_year</c> for the original clients.</summary>
+    [JsonPropertyName("publishedYear")]
+    public int? PublishedYear => PublicationYear;
+
     public static BookResponse From(Book b, int total, int available) => new(b.Id, b.Isbn, b.Title, b.Author, b.Publisher, b.Price,
         b.Description, b.Genre, b.PublicationYear, b.IsActive, total, available, b.CreatedAt, b.UpdatedAt);
 }

@@ -64,13 +64,16 @@ public static class WarehousesApi
         }
     }
 
-    private static async Task<Results<Ok<WarehouseInfoResponse>, ApiErrorResult>> InfoAsync(string name, IGrainFactory grains)
+    private static async Task<Results<Ok<WarehouseInfoResponse>, ApiErrorResult>> InfoAsync(
+        string name, IGrainFactory grains, IOptions<WarehouseHostingOptions> hosting)
     {
         if (await FindAsync(name, grains) is not { } registration) return UnknownWarehouse(name);
         var snapshot = await grains.GetGrain<IWarehouseGrain>(registration.Name).GetSnapshotAsync();
         var fault = snapshot.Fault is { } f ? new FaultResponse(f.Kind.ToString().ToLowerInvariant(), (int)f.Delay.TotalMilliseconds, f.Since, f.SetBy) : null;
-        return TypedResults.Ok(new WarehouseInfoResponse(registration.Name, registration.Status.ToString().ToUpperInvariant(), registration.LastSeen,
-            fault, snapshot.Books, snapshot.Units));
+        // The warehouse answered just now, so it is reachable unless it was taken offline (a slow one still answers).
+        var status = snapshot.Fault?.Kind == FaultKind.Offline ? WarehouseInfoResponse.Offline : WarehouseInfoResponse.Active;
+        return TypedResults.Ok(new WarehouseInfoResponse(registration.Name, status, registration.Status.ToString().ToUpperInvariant(),
+            $"{hosting.Value.PublicUrl.TrimEnd('/')}/store", registration.LastSeen, fault, snapshot.Books, snapshot.Units));
     }
 
     private static async Task<Results<Ok<List<StockItemResponse>>, ApiErrorResult>> StockAsync(string name, IGrainFactory grains)
@@ -166,7 +169,7 @@ public static class WarehousesApi
     }
 
     private static async Task<Results<Ok<WarehouseInfoResponse>, ApiErrorResult>> InjectFaultAsync(
-        string name, FaultRequest body, ClaimsPrincipal user, IGrainFactory grains)
+        string name, FaultRequest body, ClaimsPrincipal user, IGrainFactory grains, IOptions<WarehouseHostingOptions> hosting)
     {
         if (await FindAsync(name, grains) is not { } registration) return UnknownWarehouse(name);
         var kind = body.Type?.Trim().ToLowerInvariant() switch
@@ -179,14 +182,15 @@ public static class WarehousesApi
         if (body.DelayMs is < 1 or > 60_000) return ApiErrors.Validation("invalid_delay", "delay_ms must be between 1 and 60000.");
         TimeSpan? delay = body.DelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
         await grains.GetGrain<IWarehouseGrain>(registration.Name).SetFaultAsync(kind, delay, user.Identity?.Name ?? "unknown");
-        return await InfoAsync(registration.Name, grains);
+        return await InfoAsync(registration.Name, grains, hosting);
     }
 
-    private static async Task<Results<Ok<WarehouseInfoResponse>, ApiErrorResult>> ClearFaultAsync(string name, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<WarehouseInfoResponse>, ApiErrorResult>> ClearFaultAsync(
+        string name, ClaimsPrincipal user, IGrainFactory grains, IOptions<WarehouseHostingOptions> hosting)
     {
         if (await FindAsync(name, grains) is not { } registration) return UnknownWarehouse(name);
         await grains.GetGrain<IWarehouseGrain>(registration.Name).ClearFaultAsync(user.Identity?.Name ?? "unknown");
-        return await InfoAsync(registration.Name, grains);
+        return await InfoAsync(registration.Name, grains, hosting);
     }
 
     private static async Task<WarehouseRegistration?> FindAsync(string name, IGrainFactory grains)

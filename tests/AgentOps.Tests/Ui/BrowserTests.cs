@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using AgentOps.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
 
 namespace AgentOps.Tests.Ui;
@@ -22,15 +16,8 @@ public sealed class BrowserTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_sees_a_pending_approval_arrive_live_approves_it_and_sees_the_run_complete()
     {
-        var chromium = Environment.GetEnvironmentVariable("AGENTOPS_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"Chromium is needed for this test and was not found at {chromium} (./test.sh installs Debian's chromium).");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        });
+        await using var browser = await SystemChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 }, BaseURL = _app.BaseUrl });
         page.SetDefaultTimeout(30_000);
 
@@ -90,61 +77,5 @@ public sealed class BrowserTests : IAsyncLifetime
             ? configured : Path.Combine(Path.GetTempPath(), "agentops-screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = false });
-    }
-
-    /// <summary>The real Program on Kestrel (a browser needs a socket), co-hosting a silo on a throwaway database.</summary>
-    private sealed class UiApp : WebApplicationFactory<Program>
-    {
-        private string _connectionString = "";
-        private readonly int _port = TestPorts.Free();
-
-        public string BaseUrl => $"http://127.0.0.1:{_port}";
-
-        public HttpClient Admin { get; private set; } = null!;
-
-        public async Task StartAsync()
-        {
-            _connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("ui");
-            UseKestrel(_port);
-            StartServer();
-            Admin = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-            Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin@bookstore.com:admin123")));
-            (await Admin.GetAsync("/health")).EnsureSuccessStatusCode();
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("AgentOps:Postgres", _connectionString);
-            builder.UseSetting("AgentOps:Cluster:Membership", "Localhost");
-            builder.UseClusterTls();
-            builder.UseSetting("AgentOps:Cluster:ClusterId", $"ui-{Guid.NewGuid():N}");
-            builder.UseSetting("AgentOps:Cluster:SiloPort", TestPorts.Free().ToString());
-            builder.UseSetting("AgentOps:Cluster:GatewayPort", TestPorts.Free().ToString());
-            builder.UseSetting("AgentOps:Security:BcryptWorkFactor", "4");
-        }
-
-        public async Task<string> OfflineWarehouseAsync()
-        {
-            var name = $"w{Guid.NewGuid():N}"[..12];
-            using var service = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-            service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AgentOps.Hosting.SecurityOptions.DevelopmentServiceToken);
-            (await service.PostAsJsonAsync("/store/warehouses/register", new { name, url = $"{BaseUrl}/warehouses/{name}" })).EnsureSuccessStatusCode();
-            (await Admin.PostAsJsonAsync($"/warehouses/{name}/faults", new { type = "offline" })).EnsureSuccessStatusCode();
-            return name;
-        }
-
-        public async Task<string> StartRunAsync(string prompt)
-        {
-            var response = await Admin.PostAsJsonAsync("/agents/runs", new { prompt });
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            Admin?.Dispose();
-            await base.DisposeAsync();
-        }
     }
 }
