@@ -5,6 +5,7 @@ using AgentOps.Common;
 using AgentOps.Hosting;
 using AgentOps.Journal;
 using AgentOps.Observability;
+using AgentOps.Users;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.EventSourcing;
@@ -60,11 +61,15 @@ public sealed class AgentRunGrain(
         var prompt = command.Prompt?.Trim() ?? "";
         if (prompt.Length == 0) return Invalid("missing_prompt", "A prompt is required.");
         if (prompt.Length > Limits.MaxPromptLength) return Invalid("prompt_too_long", $"The prompt may have at most {Limits.MaxPromptLength} characters.");
-        if (!StorableText.IsStorable(prompt) || !StorableText.IsStorable(command.UserId))
+        if (!StorableText.IsStorable(prompt) || !StorableText.IsStorable(command.UserId) || !StorableText.IsStorable(command.RequestedBy))
             return Invalid("invalid_characters", "The prompt may not contain NUL characters or unpaired surrogates.");
+        // A run acts for the person who starts it, and only with that person's rights, checked as the HTTP API would.
+        if (!AccessRules.MayRunAgent(await RequesterAsync(command.RequestedBy), agents.Find(agentType)!.AllowedRoles))
+            return new RunCommandResult(null, Errors.Forbidden($"The {agentType} agent is not available to your role."));
 
         // Once RUN_STARTED is journaled the run is in the run table, where the sweeper finds it if it stalls.
-        await AppendAsync(new RunStarted(prompt, command.UserId, agentType, command.ParentRunId, command.RootRunId ?? RunId, command.ParentCallId));
+        await AppendAsync(new RunStarted(prompt, command.UserId, agentType, command.ParentRunId, command.RootRunId ?? RunId, command.ParentCallId,
+            command.RequestedBy is { } by ? UserRules.NormalizeEmail(by) : null));
         logger.LogInformation("Run {RunId} started: agent {AgentType}, user {UserId}", RunId, agentType, command.UserId);
         AgentOpsMetrics.RunStarted(agentType);
         ScheduleStep();
@@ -275,6 +280,14 @@ public sealed class AgentRunGrain(
             ScheduleStep();
             return;
         }
+        // No approval is asked for a call its requester could not make over HTTP either.
+        if (!await MayUseAsync(tool!, call.Args))
+        {
+            events.Add(new ToolResult(callId, AgentTool.Forbidden($"use {tool!.Name} with these arguments").Output, ToolResultStatus.Error));
+            await AppendAsync([.. events]);
+            ScheduleStep();
+            return;
+        }
         if (tool!.Risk == RiskClass.Dangerous)
         {
             var expiresAt = Now() + Limits.ApprovalTimeout;
@@ -296,9 +309,18 @@ public sealed class AgentRunGrain(
         {
             using var args = JsonDocument.Parse(pending.EffectiveArgs);
             using var timeout = new CancellationTokenSource(Limits.StepTimeout);
-            // The call id is the idempotency key: executing this call again after a crash changes nothing twice.
-            var invocation = new ToolInvocation(args.RootElement, pending.CallId, RunId, $"agent:{State.AgentType}:{RunId}", GrainFactory);
-            outcome = await tool.ExecuteAsync(invocation, timeout.Token).WaitAsync(Limits.StepTimeout);
+            // Rights as they are now: a role taken away while the call waited for approval is taken away from the run too.
+            var requester = await RequesterAsync(State.RequestedBy);
+            if (!tool.MayUse(requester, args.RootElement))
+            {
+                outcome = AgentTool.Forbidden($"use {tool.Name} with these arguments");
+            }
+            else
+            {
+                // The call id is the idempotency key: executing this call again after a crash changes nothing twice.
+                var invocation = new ToolInvocation(args.RootElement, pending.CallId, RunId, $"agent:{State.AgentType}:{RunId}", GrainFactory, requester);
+                outcome = await tool.ExecuteAsync(invocation, timeout.Token).WaitAsync(Limits.StepTimeout);
+            }
         }
         catch (TimeoutException)
         {
@@ -330,7 +352,7 @@ public sealed class AgentRunGrain(
     private async Task StartChildAsync(Guid childId, string agentType, string task, string callId)
     {
         var result = await GrainFactory.GetGrain<IAgentRunGrain>(childId)
-            .StartAsync(new StartRun(task, State.UserId, agentType, RunId, State.RootRunId, callId));
+            .StartAsync(new StartRun(task, State.UserId, agentType, RunId, State.RootRunId, callId, State.RequestedBy));
         if (result.Error is { } error)
         {
             await ChildEndedAsync(childId, RunStatus.Failed, $"The child run could not start: {error.Message}");
@@ -532,6 +554,17 @@ public sealed class AgentRunGrain(
     {
         var now = clock.GetUtcNow().UtcTicks;
         return new DateTimeOffset(now - now % 10, TimeSpan.Zero);
+    }
+
+    /// <summary>The person a run acts for, as the user grain knows them now; null for an unknown user (no rights).</summary>
+    private async Task<Requester?> RequesterAsync(string? email) =>
+        string.IsNullOrWhiteSpace(email) ? null
+        : await GrainFactory.GetGrain<IUserGrain>(UserRules.NormalizeEmail(email)).GetAsync() is { } profile ? Requester.From(profile) : null;
+
+    private async Task<bool> MayUseAsync(IAgentTool tool, string args)
+    {
+        using var document = JsonDocument.Parse(args);
+        return tool.MayUse(await RequesterAsync(State.RequestedBy), document.RootElement);
     }
 
     private void ScheduleStep() => this.AsReference<IAgentRunGrain>().ContinueAsync().Ignore();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentOps.Journal;
+using AgentOps.Users;
 
 namespace AgentOps.Agents;
 
@@ -17,6 +18,9 @@ public interface IAgent
     IReadOnlyList<string> Capabilities { get; }
 
     IReadOnlyList<string> ToolNames { get; }
+
+    /// <summary>The roles whose users may start this agent (checked by <see cref="AccessRules.MayRunAgent"/>).</summary>
+    IReadOnlyCollection<UserRole> AllowedRoles { get; }
 
     /// <summary>The built-in planner: the next step, given the task and every step so far.</summary>
     AgentDecision Plan(AgentContext context);

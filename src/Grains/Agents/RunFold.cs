@@ -29,6 +29,7 @@ public static class RunFold
                 s.ParentRunId = e.ParentRunId;
                 s.RootRunId = e.RootRunId;
                 s.ParentCallId = e.ParentCallId;
+                s.RequestedBy = e.RequestedBy;
                 s.CreatedAt = entry.CreatedAt;
                 s.Status = RunStatus.Pending;
                 break;

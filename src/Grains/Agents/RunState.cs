@@ -46,6 +46,7 @@ public sealed class RunState
     [Id(15)] public int ConsecutiveErrors { get; set; }
     [Id(16)] public string? Summary { get; set; }
     [Id(17)] public string? ParentCallId { get; set; }
+    [Id(18)] public string? RequestedBy { get; set; }
 
     public bool IsTerminal => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
 

@@ -12,6 +12,9 @@ public static class Errors
     public static OperationError Conflict(string message, IReadOnlyDictionary<string, string>? details = null) =>
         new(ErrorKind.Conflict, "state.conflict", message, details);
 
+    public static OperationError Forbidden(string message, IReadOnlyDictionary<string, string>? details = null) =>
+        new(ErrorKind.Forbidden, "auth.forbidden", message, details);
+
     public static OperationError Unavailable(string code, string message, IReadOnlyDictionary<string, string>? details = null) =>
         new(ErrorKind.Unavailable, code, message, details);
 }

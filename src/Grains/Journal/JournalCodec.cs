@@ -50,6 +50,7 @@ public static class JournalCodec
                 o["root_run_id"] = x.RootRunId.ToString();
                 if (x.ParentRunId is { } parent) o["parent_run_id"] = parent.ToString();
                 if (x.ParentCallId is { } parentCall) o["parent_call_id"] = parentCall;
+                if (x.RequestedBy is { } requestedBy) o["requested_by"] = requestedBy;
                 break;
             case AgentThought x:
                 o["text_content"] = x.TextContent;
@@ -110,7 +111,7 @@ public static class JournalCodec
     public static RunEvent FromPayload(string type, JsonElement p) => type switch
     {
         RunStartedType => new RunStarted(Str(p, "prompt"), Str(p, "user_id"), Str(p, "agent_type"),
-            OptGuid(p, "parent_run_id"), Guid.Parse(Str(p, "root_run_id")), OptStr(p, "parent_call_id")),
+            OptGuid(p, "parent_run_id"), Guid.Parse(Str(p, "root_run_id")), OptStr(p, "parent_call_id"), OptStr(p, "requested_by")),
         AgentThoughtType => new AgentThought(Str(p, "text_content")),
         ToolProposedType => new ToolProposed(Str(p, "tool_name"), Raw(p, "args") ?? "{}", Str(p, "call_id"),
             Parse<RiskClass>(OptStr(p, "risk") ?? "safe")),

@@ -14,7 +14,7 @@ public static class StorableEvents
 {
     public static RunEvent Clean(RunEvent e) => e switch
     {
-        RunStarted x => x with { Prompt = T(x.Prompt), UserId = T(x.UserId), AgentType = T(x.AgentType), ParentCallId = TN(x.ParentCallId) },
+        RunStarted x => x with { Prompt = T(x.Prompt), UserId = T(x.UserId), AgentType = T(x.AgentType), ParentCallId = TN(x.ParentCallId), RequestedBy = TN(x.RequestedBy) },
         AgentThought x => x with { TextContent = T(x.TextContent) },
         ToolProposed x => x with { ToolName = T(x.ToolName), Args = J(x.Args), CallId = T(x.CallId) },
         RunSuspended x => x with { Reason = T(x.Reason), CallId = TN(x.CallId) },

@@ -46,7 +46,7 @@ public static class AgentsApi
             userId = requested;
         }
         var runId = Guid.NewGuid();
-        var result = await grains.GetGrain<IAgentRunGrain>(runId).StartAsync(new StartRun(body.Prompt, userId, body.AgentType));
+        var result = await grains.GetGrain<IAgentRunGrain>(runId).StartAsync(new StartRun(body.Prompt, userId, body.AgentType, RequestedBy: user.Email()));
         if (result.Error is { } error) return ApiErrors.From(error);
         return TypedResults.Created($"/agents/runs/{runId}", new StartRunResponse(runId, JournalCodec.Name(result.Run!.Status)));
     }

@@ -64,7 +64,7 @@ public sealed class AgentsUiService(IClusterClient client, AuthenticationStatePr
         var user = await UserAsync();
         if (!user.Identity?.IsAuthenticated ?? true) return (null, "Sign in first.");
         var runId = Guid.NewGuid();
-        var result = await client.GetGrain<IAgentRunGrain>(runId).StartAsync(new StartRun(prompt, user.Id().ToString(), agentType));
+        var result = await client.GetGrain<IAgentRunGrain>(runId).StartAsync(new StartRun(prompt, user.Id().ToString(), agentType, RequestedBy: user.Email()));
         return result.Error is { } error ? (null, error.Message) : (runId, null);
     }
 

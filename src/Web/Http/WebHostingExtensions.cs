@@ -17,6 +17,7 @@ using AgentOps.Web.Users;
 using AgentOps.Web.Warehouses;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
+using AgentOps.Users;
 
 namespace AgentOps.Web.Http;
 
@@ -65,9 +66,10 @@ public static class WebHostingExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Cookie).RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.UiUser, p => p.AddAuthenticationSchemes(AuthSchemes.Cookie).RequireAuthenticatedUser())
-            .AddPolicy(Policies.OpsAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Cookie, AuthSchemes.Basic).RequireRole(RoleNames.StoreAdmin))
+            .AddPolicy(Policies.OpsAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Cookie, AuthSchemes.Basic).RequireAssertion(c => AccessRules.MayOperateStore(c.User.ToRequester())))
             .AddPolicy(Policies.User, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireAuthenticatedUser())
-            .AddPolicy(Policies.StoreAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireRole(RoleNames.StoreAdmin))
+            // Store operations: the same rule the agent tools ask (AccessRules), so a run can do no more than its requester.
+            .AddPolicy(Policies.StoreAdmin, p => p.AddAuthenticationSchemes(AuthSchemes.Basic).RequireAssertion(c => AccessRules.MayOperateStore(c.User.ToRequester())))
             .AddPolicy(Policies.Service, p => p.AddAuthenticationSchemes(AuthSchemes.ServiceToken).RequireAuthenticatedUser());
 
         builder.Services.AddOpenApi();

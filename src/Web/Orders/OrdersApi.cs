@@ -6,6 +6,7 @@ using AgentOps.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using AgentOps.Users;
 
 namespace AgentOps.Web.Orders;
 
@@ -66,7 +67,7 @@ public static class OrdersApi
         }
 
         var references = await grains.GetGrain<IOrderDirectoryGrain>(0)
-            .ListAsync(new OrderQuery(user.IsStoreAdmin() ? null : user.Id(), wanted, take, skip));
+            .ListAsync(new OrderQuery(AccessRules.MayListAllOrders(user.ToRequester()) ? null : user.Id(), wanted, take, skip));
         // The order grains are the truth (the table's status can trail by a moment): read them, keep the filter exact.
         var orders = await Task.WhenAll(references.Select(r => grains.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
         return TypedResults.Ok(orders.OfType<OrderSnapshot>().Where(o => wanted is not { } s || o.Status == s).Select(OrderResponse.From).ToList());
@@ -77,7 +78,7 @@ public static class OrdersApi
         if (Paging.ParseId(id, "order id", out var orderId) is { } invalid) return invalid;
         var order = await grains.GetGrain<IOrderGrain>(orderId).GetAsync();
         if (order is null) return ApiErrors.NotFound($"Order {orderId} does not exist.");
-        if (order.UserId != user.Id() && !user.IsStoreAdmin()) return ApiErrors.Forbidden("This order belongs to another customer.");
+        if (!AccessRules.MayReadOrder(user.ToRequester(), order.UserId)) return ApiErrors.Forbidden("This order belongs to another customer.");
         return TypedResults.Ok(OrderResponse.From(order));
     }
 }

@@ -175,7 +175,7 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
         var now = DateTimeOffset.UtcNow;
         RunEvent[] events =
         [
-            new RunStarted($"Set stock of {book.Title} at {warehouse} to 50", "tester", "inventory", null, run, null),
+            new RunStarted($"Set stock of {book.Title} at {warehouse} to 50", "tester", "inventory", null, run, null, Runs.Admin),
             new ToolProposed("search_books", JsonSerializer.Serialize(new { query = book.Title }), "call_search", RiskClass.Safe),
             new ToolResult("call_search", JsonSerializer.Serialize(new { books = new[] { new { book_id = book.Id, title = book.Title } } }), ToolResultStatus.Success),
             new ToolProposed("set_stock", args, callId, RiskClass.Dangerous),

@@ -127,11 +127,12 @@ public sealed class AgentsHttpTests(WebAppFixture app)
     public async Task Runs_are_listed_with_paging_and_filters_and_customers_see_only_their_own()
     {
         var alice = app.Alice();
-        var started = await (await alice.PostAsJsonAsync("/agents/runs", new { prompt = "reconcile inventory", agent_type = "inventory" }))
+        // A customer's run: the fulfillment agent serves customers (the inventory agent does not).
+        var started = await (await alice.PostAsJsonAsync("/agents/runs", new { prompt = "Which orders failed?", agent_type = "fulfillment" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var runId = started.GetProperty("id").GetString()!;
         Assert.Equal("pending", started.GetProperty("status").GetString());
-        await WaitForAsync(alice, runId, r => r.GetProperty("status").GetString() == "completed", "the reconciliation run completes");
+        await WaitForAsync(alice, runId, r => r.GetProperty("status").GetString() == "completed", "the fulfillment run completes");
 
         var mine = await alice.GetFromJsonAsync<JsonElement>("/agents/runs?status=completed&limit=5&offset=0");
         Assert.Equal(5, mine.GetProperty("limit").GetInt32());

@@ -8,10 +8,13 @@ public static class Runs
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    public static async Task<Guid> StartAsync(IGrainFactory grains, string prompt, string? agentType, string user = "tester")
+    /// <summary>The seeded store admin: grain tests exercise the runtime, not authorization (see AgentAuthorizationTests).</summary>
+    public const string Admin = "admin@bookstore.com";
+
+    public static async Task<Guid> StartAsync(IGrainFactory grains, string prompt, string? agentType, string user = "tester", string requestedBy = Admin)
     {
         var id = Guid.NewGuid();
-        var result = await grains.GetGrain<IAgentRunGrain>(id).StartAsync(new StartRun(prompt, user, agentType));
+        var result = await grains.GetGrain<IAgentRunGrain>(id).StartAsync(new StartRun(prompt, user, agentType, RequestedBy: requestedBy));
         Assert.Null(result.Error);
         return id;
     }

@@ -37,7 +37,7 @@ public sealed class JournalWriteFailureTests
                 CREATE TRIGGER refuse_steps BEFORE INSERT ON agentops_run_journal FOR EACH ROW EXECUTE FUNCTION refuse_steps();
                 """);
 
-            var started = await cluster.GrainFactory.GetGrain<IAgentRunGrain>(run).StartAsync(new StartRun("reconcile inventory", "tester", "inventory"));
+            var started = await cluster.GrainFactory.GetGrain<IAgentRunGrain>(run).StartAsync(new StartRun("reconcile inventory", "tester", "inventory", RequestedBy: Runs.Admin));
             Assert.Null(started.Error);
 
             var failed = await Runs.WaitForAsync(cluster.GrainFactory, run, RunStatus.Failed);

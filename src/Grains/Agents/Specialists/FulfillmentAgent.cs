@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AgentOps.Users;
 
 namespace AgentOps.Agents.Specialists;
 
@@ -15,6 +16,10 @@ public sealed partial class FulfillmentAgent : IAgent
     public IReadOnlyList<string> Capabilities => ["order", "orders", "retry", "refund", "cancel", "shipment", "shipments", "payment", "reship"];
 
     public IReadOnlyList<string> ToolNames => ["list_orders", "get_order", "list_warehouses", "retry_order", "cancel_order"];
+
+    // Anyone may ask about their own orders; retry and cancel are for store admins (the tools check).
+
+    public IReadOnlyCollection<UserRole> AllowedRoles => [UserRole.Customer, UserRole.WarehouseStaff, UserRole.StoreAdmin];
 
     public AgentDecision Plan(AgentContext context)
     {

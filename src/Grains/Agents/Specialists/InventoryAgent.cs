@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AgentOps.Users;
 
 namespace AgentOps.Agents.Specialists;
 
@@ -15,6 +16,10 @@ public sealed partial class InventoryAgent : IAgent
     public IReadOnlyList<string> Capabilities => ["inventory", "stock", "reconcile", "reconciliation", "drift", "quantity", "set"];
 
     public IReadOnlyList<string> ToolNames => ["search_books", "get_book_inventory", "get_warehouse_stock", "reconcile_inventory", "set_stock"];
+
+    // Stock is managed by warehouse staff (their own warehouse) and store admins.
+
+    public IReadOnlyCollection<UserRole> AllowedRoles => [UserRole.WarehouseStaff, UserRole.StoreAdmin];
 
     public AgentDecision Plan(AgentContext context)
     {

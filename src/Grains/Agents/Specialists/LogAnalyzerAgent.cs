@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOps.Users;
 
 namespace AgentOps.Agents.Specialists;
 
@@ -16,6 +17,10 @@ public sealed class LogAnalyzerAgent : IAgent
     public IReadOnlyList<string> Capabilities => ["why", "failing", "investigate", "analyze", "analyse", "logs", "errors", "diagnose", "report", "happened"];
 
     public IReadOnlyList<string> ToolNames => ["query_ops_events", "list_warehouses", "list_orders"];
+
+    // Ops events and every customer's orders: store admins only.
+
+    public IReadOnlyCollection<UserRole> AllowedRoles => [UserRole.StoreAdmin];
 
     public AgentDecision Plan(AgentContext context)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentOps.Agents.Tools;
+using AgentOps.Users;
 
 namespace AgentOps.Agents.Specialists;
 
@@ -18,6 +19,10 @@ public sealed class OrchestratorAgent : IAgent
     public IReadOnlyList<string> Capabilities => [];
 
     public IReadOnlyList<string> ToolNames => [DelegateToAgentTool.ToolName];
+
+    // Anyone may ask; it delegates only to specialists the requester may start.
+
+    public IReadOnlyCollection<UserRole> AllowedRoles => [UserRole.Customer, UserRole.WarehouseStaff, UserRole.StoreAdmin];
 
     public AgentDecision Plan(AgentContext context)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOps.Users;
 
 namespace AgentOps.Agents.Specialists;
 
@@ -15,6 +16,10 @@ public sealed class WarehouseOpsAgent : IAgent
         ["warehouse", "warehouses", "offline", "online", "restart", "down", "health", "healthy", "unhealthy", "slow", "unreachable"];
 
     public IReadOnlyList<string> ToolNames => ["list_warehouses", "get_warehouse", "get_warehouse_stock", "query_ops_events", "restart_warehouse"];
+
+    // Warehouse health, URLs and faults are store-admin matters over HTTP too.
+
+    public IReadOnlyCollection<UserRole> AllowedRoles => [UserRole.StoreAdmin];
 
     public AgentDecision Plan(AgentContext context)
     {

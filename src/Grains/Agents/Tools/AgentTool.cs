@@ -1,10 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AgentOps.Users;
 
 namespace AgentOps.Agents.Tools;
 
-/// <summary>Everything a tool needs for one call. <see cref="CallId"/> is the idempotency key of the call.</summary>
-public sealed record ToolInvocation(JsonElement Args, string CallId, Guid RunId, string Actor, IGrainFactory Grains);
+/// <summary>
+/// Everything a tool needs for one call. <see cref="CallId"/> is the idempotency key of the call;
+/// <see cref="Requester"/> is the person the run acts for (null when that user no longer exists), whose rights apply.
+/// </summary>
+public sealed record ToolInvocation(JsonElement Args, string CallId, Guid RunId, string Actor, IGrainFactory Grains, Requester? Requester);
 
 /// <summary>A tool's answer: JSON the agent reads, and whether the call succeeded.</summary>
 public sealed record ToolOutcome(bool Success, string Output)
@@ -43,6 +47,13 @@ public interface IAgentTool
 
     JsonElement Schema { get; }
 
+    /// <summary>
+    /// Whether the requester may make this call, by <see cref="AccessRules"/>, from the arguments alone. The run asks
+    /// when the call is proposed (no approval is requested for a call its requester may not make) and again before it
+    /// runs; checks that need the target (whose order is it?) are made inside <see cref="ExecuteAsync"/>.
+    /// </summary>
+    bool MayUse(Requester? requester, JsonElement args);
+
     Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken);
 }
 
@@ -62,7 +73,13 @@ public abstract class AgentTool : IAgentTool
 
     public JsonElement Schema => _schema ??= JsonDocument.Parse(SchemaJson).RootElement.Clone();
 
+    /// <summary>Fails closed: a tool is for store admins unless it says otherwise.</summary>
+    public virtual bool MayUse(Requester? requester, JsonElement args) => AccessRules.MayOperateStore(requester);
+
     public abstract Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken);
+
+    /// <summary>The answer for a call its requester may not make; the same words as the HTTP API's 403.</summary>
+    public static ToolOutcome Forbidden(string what) => ToolOutcome.Fail($"forbidden: the user this run acts for may not {what}.");
 
     protected static string Text(JsonElement args, string name) => args.GetProperty(name).GetString()!;
 

@@ -5,6 +5,7 @@ namespace AgentOps.Agents.Tools;
 public sealed class SearchBooksTool : AgentTool
 {
     public override string Name => "search_books";
+    public override bool MayUse(Users.Requester? requester, System.Text.Json.JsonElement args) => true;
     public override string Description => "Finds books whose title, author or ISBN contains the query (inactive books included).";
     protected override string SchemaJson => """
         {"type":"object","properties":{"query":{"type":"string","minLength":1,"maxLength":200},"limit":{"type":"integer","minimum":1,"maximum":50}},

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using AgentOps.Users;
+
 namespace AgentOps.Agents.Tools;
 
 /// <summary>
@@ -23,6 +26,10 @@ public sealed class DelegateToAgentTool(IEnumerable<IAgent> agents) : AgentTool
            "task":{"type":"string","minLength":1,"maxLength":4000}},
          "required":["agent_type","task"],"additionalProperties":false}
         """;
+
+    /// <summary>Only to an agent the requester may start themselves.</summary>
+    public override bool MayUse(Requester? requester, JsonElement args) =>
+        agents.FirstOrDefault(a => a.Type == Text(args, "agent_type")) is { } agent && AccessRules.MayRunAgent(requester, agent.AllowedRoles);
 
     private IEnumerable<IAgent> Specialists => agents.Where(a => !a.ToolNames.Contains(ToolName));
 

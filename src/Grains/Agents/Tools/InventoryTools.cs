@@ -6,6 +6,7 @@ namespace AgentOps.Agents.Tools;
 public sealed class GetBookInventoryTool : AgentTool
 {
     public override string Name => "get_book_inventory";
+    public override bool MayUse(Users.Requester? requester, System.Text.Json.JsonElement args) => true;
     public override string Description => "Shows the store's cached stock of one book in every warehouse, with last_synced.";
     protected override string SchemaJson => """
         {"type":"object","properties":{"book_id":{"type":"string","format":"uuid"}},"required":["book_id"],"additionalProperties":false}

@@ -1,10 +1,13 @@
+using System.Text.Json;
 using AgentOps.Orders;
+using AgentOps.Users;
 
 namespace AgentOps.Agents.Tools;
 
 public sealed class ListOrdersTool : AgentTool
 {
     public override string Name => "list_orders";
+    public override bool MayUse(Requester? requester, JsonElement args) => AccessRules.IsSignedIn(requester);
     public override string Description => "Lists the most recent orders, newest first, optionally only those with one status.";
     protected override string SchemaJson => """
         {"type":"object","properties":{"status":{"type":"string","enum":["PENDING","SHIPPED","FAILED","CANCELLED"]},
@@ -15,7 +18,9 @@ public sealed class ListOrdersTool : AgentTool
     {
         var limit = OptionalInt(call.Args, "limit") ?? 20;
         OrderStatus? status = OptionalText(call.Args, "status") is { } s ? Enum.Parse<OrderStatus>(s, ignoreCase: true) : null;
-        var references = await call.Grains.GetGrain<IOrderDirectoryGrain>(0).ListAsync(new OrderQuery(null, status, limit, 0));
+        // Like GET /store/orders: a store admin sees every order, anyone else their own.
+        var owner = AccessRules.MayListAllOrders(call.Requester) ? (Guid?)null : call.Requester!.Id;
+        var references = await call.Grains.GetGrain<IOrderDirectoryGrain>(0).ListAsync(new OrderQuery(owner, status, limit, 0));
         var orders = await Task.WhenAll(references.Select(r => call.Grains.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
         return ToolOutcome.Ok(new { orders = orders.OfType<OrderSnapshot>().Select(OrderView.Of) });
     }
@@ -24,6 +29,7 @@ public sealed class ListOrdersTool : AgentTool
 public sealed class GetOrderTool : AgentTool
 {
     public override string Name => "get_order";
+    public override bool MayUse(Requester? requester, JsonElement args) => AccessRules.IsSignedIn(requester);
     public override string Description => "Shows one order: status, lines, total, payment, warehouse, warehouses tried and failure reason.";
     protected override string SchemaJson => """
         {"type":"object","properties":{"order_id":{"type":"string","format":"uuid"}},"required":["order_id"],"additionalProperties":false}
@@ -32,9 +38,9 @@ public sealed class GetOrderTool : AgentTool
     public override async Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
     {
         var id = Id(call.Args, "order_id");
-        return await call.Grains.GetGrain<IOrderGrain>(id).GetAsync() is { } order
-            ? ToolOutcome.Ok(OrderView.Of(order))
-            : ToolOutcome.Fail($"Order {id} does not exist.");
+        var order = await call.Grains.GetGrain<IOrderGrain>(id).GetAsync();
+        if (order is null) return ToolOutcome.Fail($"Order {id} does not exist.");
+        return AccessRules.MayReadOrder(call.Requester, order.UserId) ? ToolOutcome.Ok(OrderView.Of(order)) : Forbidden($"read order {id}");
     }
 }
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using AgentOps.Catalog;
+using AgentOps.Users;
 using AgentOps.Warehouses;
 
 namespace AgentOps.Agents.Tools;
@@ -21,6 +23,8 @@ public sealed class ListWarehousesTool : AgentTool
 public sealed class GetWarehouseTool : AgentTool
 {
     public override string Name => "get_warehouse";
+    public override bool MayUse(Requester? requester, JsonElement args) =>
+        AccessRules.MayManageWarehouse(requester, WarehouseNames.Normalize(Text(args, "name")));
     public override string Description => "Shows one warehouse: health status, last_seen, last error, fault, number of books and units in stock.";
     protected override string SchemaJson => """
         {"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":64}},"required":["name"],"additionalProperties":false}
@@ -39,6 +43,7 @@ public sealed class GetWarehouseTool : AgentTool
 public sealed class GetWarehouseStockTool : AgentTool
 {
     public override string Name => "get_warehouse_stock";
+    public override bool MayUse(Requester? requester, JsonElement args) => true;
     public override string Description => "Lists a warehouse's stock per book (book_id, title, quantity), or one book's stock when book_id is given.";
     protected override string SchemaJson => """
         {"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":64},"book_id":{"type":"string","format":"uuid"}},
@@ -85,6 +90,8 @@ public sealed class RestartWarehouseTool : AgentTool
 public sealed class SetStockTool : AgentTool
 {
     public override string Name => "set_stock";
+    public override bool MayUse(Requester? requester, JsonElement args) =>
+        AccessRules.MayManageWarehouse(requester, WarehouseNames.Normalize(Text(args, "warehouse")));
     public override string Description => "Sets the stock of one book in one warehouse to an absolute quantity. Dangerous: needs approval.";
     public override RiskClass Risk => RiskClass.Dangerous;
     protected override string SchemaJson => """
