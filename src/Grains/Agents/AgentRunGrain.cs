@@ -33,6 +33,7 @@ public sealed class AgentRunGrain(
     : JournaledGrain<RunState, JournalEntry>, IAgentRunGrain, ICustomStorageInterface<RunState, JournalEntry>
 {
     private IGrainTimer? _expiryTimer;
+    private IGrainTimer? _resendTimer;
     private int _journalFailures;
     private JournalWriteException? _journalGaveUp;
 
@@ -96,7 +97,7 @@ public sealed class AgentRunGrain(
     {
         if (!State.Started) return new RunCommandResult(null, Errors.NotFound($"Run {RunId} does not exist."));
         if (State.IsTerminal) return Conflict($"Run {RunId} is {JournalCodec.Name(State.Status)}; nothing is waiting for a decision.", decision.CallId);
-        if (decision.Decision == ApprovalDecision.Expired)
+        if (decision.Decision is ApprovalDecision.Expired or ApprovalDecision.ChildEnded)
             return Invalid("invalid_decision", "A decision is \"approved\" or \"rejected\"; expiry is decided by the clock.");
 
         if (State.Pending is not { AwaitingApproval: true } pending)
@@ -169,8 +170,10 @@ public sealed class AgentRunGrain(
         var call = State.Events.Select(e => e.Event).OfType<ChildRunStarted>().Last(c => c.ChildRunId == childRunId).CallId;
         var success = status == RunStatus.Completed;
         var output = JsonSerializer.Serialize(new { child_run_id = childRunId, status = JournalCodec.Name(status), summary }, ToolJson.Options);
+        // The journal says when the wait ended, as it does for an approval: RUN_SUSPENDED … RUN_RESUMED.
         await AppendAsync(
             new ChildRunCompleted(childRunId, success, summary),
+            new RunResumed(ApprovalDecision.ChildEnded, null, call, $"run:{childRunId}", null),
             new ToolResult(call, output, success ? ToolResultStatus.Success : ToolResultStatus.Error));
         ScheduleStep();
     }
@@ -191,46 +194,40 @@ public sealed class AgentRunGrain(
 
     public async Task WakeAsync()
     {
-        if (!State.Started || State.IsTerminal) return;
-        switch (State.Status)
+        switch (RunDecider.Next(State, Limits, Now()))
         {
-            case RunStatus.Pending or RunStatus.Running:
+            case PlanStep or ExecuteStep or DelegateStep or FailStep:
                 ScheduleStep();
                 break;
-            case RunStatus.Suspended when State.Pending is { AwaitingApproval: true }:
+            case ExpireStep or AwaitDecisionStep:
                 await ExpireIfDueAsync();
                 break;
-            case RunStatus.Suspended when State.BlockedByChild is { } child:
-                await CheckChildAsync(child);
+            case AwaitChildStep child:
+                await CheckChildAsync(child.ChildRunId);
                 break;
         }
     }
 
     // ---- the loop ---------------------------------------------------------------------------------------
 
+    /// <summary>Carries out the one step <see cref="RunDecider"/> picks; waiting is the timers' and the sweeper's job.</summary>
     private async Task StepAsync()
     {
-        if (!State.Started || State.IsTerminal || State.Status == RunStatus.Suspended) return;
-
-        if (State.Pending is { AwaitingApproval: false } pending)
+        switch (RunDecider.Next(State, Limits, Now()))
         {
-            if (pending.Risk == RiskClass.Dangerous && pending.Decision != ApprovalDecision.Approved) return;
-            if (pending.Risk == RiskClass.Delegation) await DelegateAsync(pending);
-            else await ExecuteAsync(pending);
-            return;
+            case ExecuteStep execute:
+                await ExecuteAsync(execute.Call);
+                break;
+            case DelegateStep delegation:
+                await DelegateAsync(delegation.Call);
+                break;
+            case FailStep fail:
+                await FailAsync(fail.Reason);
+                break;
+            case PlanStep:
+                await PlanAsync();
+                break;
         }
-
-        if (State.Steps >= Limits.MaxSteps)
-        {
-            await FailAsync($"The run reached its limit of {Limits.MaxSteps} steps without finishing.");
-            return;
-        }
-        if (State.ConsecutiveErrors >= Limits.MaxConsecutiveErrors)
-        {
-            await FailAsync($"The run stopped after {State.ConsecutiveErrors} errors in a row.");
-            return;
-        }
-        await PlanAsync();
     }
 
     private async Task PlanAsync()
@@ -324,7 +321,21 @@ public sealed class AgentRunGrain(
         }
         catch (TimeoutException)
         {
-            outcome = ToolOutcome.Fail($"{pending.ToolName} did not finish within {Limits.StepTimeout}; its outcome is unknown.");
+            // An unknown outcome is not a failure: the call may still take effect. It stays open (no TOOL_RESULT, so
+            // the planner cannot propose the same action under a new call id) and is sent again with the same call id,
+            // which the bookstore deduplicates, after a pause; RunDecider stops after MaxConsecutiveErrors attempts.
+            logger.LogWarning("Tool {Tool} of run {RunId} did not answer within {Timeout}; call {CallId} will be sent again", pending.ToolName, RunId, Limits.StepTimeout, pending.CallId);
+            await AppendAsync(new SystemError(
+                $"{pending.ToolName} did not answer within {Limits.StepTimeout}; the outcome of call {pending.CallId} is unknown, so it will be sent again with the same call id.",
+                Fatal: false));
+            _resendTimer?.Dispose();
+            _resendTimer = this.RegisterGrainTimer(() =>
+            {
+                _resendTimer?.Dispose();
+                _resendTimer = null;
+                return ContinueAsync();
+            }, new GrainTimerCreationOptions(Limits.StepTimeout, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            return;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

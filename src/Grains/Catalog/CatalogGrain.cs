@@ -1,12 +1,14 @@
 using System.Collections.Immutable;
 using AgentOps.Common;
 using AgentOps.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AgentOps.Catalog;
 
 public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.Store)] IPersistentState<CatalogState> state,
-    TimeProvider clock) : Grain, ICatalogGrain
+    TimeProvider clock,
+    ILogger<CatalogGrain> logger) : Grain, ICatalogGrain
 {
     // Sorted snapshots for listing; rebuilt only when the catalog changes.
     private ImmutableArray<Book>? _active;
@@ -89,27 +91,14 @@ public sealed class CatalogGrain(
 
     private async Task SaveAsync(Book book, string? operationId = null)
     {
-        var previous = state.State.Books.GetValueOrDefault(book.Id);
         state.State.Books[book.Id] = book;
         state.State.Operations.Record(operationId, "updated");
-        try
-        {
-            await WriteAsync();
-        }
-        catch
-        {
-            // Keep memory equal to storage: a failed write must not leave a phantom book behind.
-            if (previous is null) state.State.Books.Remove(book.Id);
-            else state.State.Books[book.Id] = previous;
-            state.State.Operations.Forget(operationId);
-            _active = _all = null;
-            throw;
-        }
+        await WriteAsync();
     }
 
     private Task WriteAsync()
     {
         _active = _all = null;
-        return state.WriteStateAsync();
+        return state.WriteOrDiscardAsync(GrainContext, logger);
     }
 }

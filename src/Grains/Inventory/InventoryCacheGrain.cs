@@ -1,24 +1,35 @@
 using System.Collections.Immutable;
+using AgentOps.Common;
 using AgentOps.Hosting;
 using AgentOps.Warehouses;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AgentOps.Inventory;
 
 /// <summary>
-/// One shard of the store's inventory view. It is a cache: warehouses hold the truth and reconciliation
-/// repairs any difference, so changes are written behind on a short timer instead of on every shipment.
+/// One shard of the store's inventory view. It is a cache: warehouses hold the truth. Changes are written behind on a
+/// short timer instead of on every shipment, so a crash can lose the last ones: every activation therefore reads the
+/// warehouses' stock again, and every entry keeps the time of its value, so an older update never overwrites a newer one
+/// (updates from different shipments and from reconciliation arrive in any order).
 /// </summary>
 public sealed class InventoryCacheGrain(
     [PersistentState("inventory-cache", StorageNames.Store)] IPersistentState<InventoryCacheState> state,
-    IOptions<BookstoreOptions> options) : Grain, IInventoryCacheGrain
+    IOptions<BookstoreOptions> options,
+    TimeProvider clock,
+    ILogger<InventoryCacheGrain> logger) : Grain, IInventoryCacheGrain
 {
     private bool _dirty;
+    private IGrainTimer? _refresh;
+
+    private int Shard => (int)this.GetPrimaryKeyLong();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var period = options.Value.CacheFlushPeriod;
         this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(period, period) { Interleave = false });
+        // Interleaved, so that shipments recording into this shard are never held up by the warehouses it reads.
+        _refresh = this.RegisterGrainTimer(RefreshAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
         return Task.CompletedTask;
     }
 
@@ -34,7 +45,7 @@ public sealed class InventoryCacheGrain(
 
     public Task RecordAsync(string warehouse, ImmutableArray<StockLine> lines, DateTimeOffset at)
     {
-        foreach (var line in lines) Set(line.BookId, warehouse, line.Quantity, at);
+        foreach (var line in lines) SetIfNewer(line.BookId, warehouse, line.Quantity, at);
         return Task.CompletedTask;
     }
 
@@ -54,7 +65,7 @@ public sealed class InventoryCacheGrain(
             {
                 drifts.Add(new InventoryDrift(line.BookId, warehouse, cached?.Quantity, line.Quantity));
             }
-            Set(line.BookId, warehouse, line.Quantity, at);
+            SetIfNewer(line.BookId, warehouse, line.Quantity, at);
         }
         // A book the cache believes this warehouse holds, but the warehouse no longer lists, is drift too.
         foreach (var (bookId, byWarehouse) in state.State.Books)
@@ -69,12 +80,38 @@ public sealed class InventoryCacheGrain(
         return Task.FromResult(drifts.ToImmutable());
     }
 
-    private void Set(Guid bookId, string warehouse, int quantity, DateTimeOffset at)
+    /// <summary>Reads this shard's books from every registered warehouse: what the crash of a write-behind cache lost comes back.</summary>
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        _refresh?.Dispose();
+        try
+        {
+            var registrations = await GrainFactory.GetGrain<IWarehouseRegistryGrain>(0).ListAsync();
+            foreach (var registration in registrations)
+            {
+                // Taken before the read: anything the warehouse did after it arrives as a newer update.
+                var at = clock.GetUtcNow();
+                var stock = await GrainFactory.GetGrain<IWarehouseGrain>(registration.Name).GetStockAsync();
+                foreach (var line in stock)
+                {
+                    if (InventoryShards.For(line.BookId) == Shard) SetIfNewer(line.BookId, registration.Name, line.Quantity, at);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A cache: the reconciliation reminder repairs what this could not.
+            logger.LogWarning(e, "Inventory cache shard {Shard} could not read the warehouses' stock after activation", Shard);
+        }
+    }
+
+    private void SetIfNewer(Guid bookId, string warehouse, int quantity, DateTimeOffset at)
     {
         if (!state.State.Books.TryGetValue(bookId, out var byWarehouse))
         {
             state.State.Books[bookId] = byWarehouse = new Dictionary<string, WarehouseStock>(StringComparer.Ordinal);
         }
+        if (byWarehouse.TryGetValue(warehouse, out var current) && current.LastSynced > at) return;
         byWarehouse[warehouse] = new WarehouseStock(warehouse, quantity, at);
         _dirty = true;
     }
@@ -88,14 +125,6 @@ public sealed class InventoryCacheGrain(
     {
         if (!_dirty) return;
         _dirty = false;
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-        }
-        catch
-        {
-            _dirty = true;
-            throw;
-        }
+        await state.WriteOrDiscardAsync(GrainContext, logger);
     }
 }

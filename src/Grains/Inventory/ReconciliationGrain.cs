@@ -3,6 +3,8 @@ using AgentOps.Hosting;
 using AgentOps.OpsEvents;
 using AgentOps.Warehouses;
 using Microsoft.Extensions.Options;
+using AgentOps.Common;
+using Microsoft.Extensions.Logging;
 
 namespace AgentOps.Inventory;
 
@@ -10,7 +12,8 @@ namespace AgentOps.Inventory;
 public sealed class ReconciliationGrain(
     [PersistentState("reconciliation", StorageNames.Store)] IPersistentState<ReconciliationState> state,
     IOptions<BookstoreOptions> options,
-    TimeProvider clock) : Grain, IReconciliationGrain, IRemindable
+    TimeProvider clock,
+    ILogger<ReconciliationGrain> logger) : Grain, IReconciliationGrain, IRemindable
 {
     private const string ReconcileReminder = "reconcile";
 
@@ -52,7 +55,7 @@ public sealed class ReconciliationGrain(
         var report = new ReconciliationReport(Guid.NewGuid(), trigger, started, clock.GetUtcNow(), checkedWarehouses.ToImmutable(),
             skipped.ToImmutable(), lines, drifts.ToImmutable());
         state.State.Last = report;
-        await state.WriteStateAsync();
+        await state.WriteOrDiscardAsync(GrainContext, logger);
         await RecordDriftAsync(report);
         return report;
     }

@@ -30,7 +30,11 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         lock (_journals)
         {
             var events = _journals.Events.GetValueOrDefault(summary.Id) ?? [];
-            if (entries.Count > 0 && entries[0].Sequence != events.Count + 1) return Task.FromResult(false);
+            if (entries.Count > 0 && entries[0].Sequence != events.Count + 1)
+            {
+                // The same events stored already (a retry after a lost acknowledgement) are a success; others a conflict.
+                return Task.FromResult(JournalAppends.AlreadyStored(entries, events.Where(e => e.Sequence >= entries[0].Sequence).Select(e => (e.Sequence, e.Id))));
+            }
             _journals.Events[summary.Id] = events.AddRange(entries);
             _journals.Runs[summary.Id] = summary;
             return Task.FromResult(true);

@@ -117,7 +117,7 @@ public static class JournalCodec
             Parse<RiskClass>(OptStr(p, "risk") ?? "safe")),
         RunSuspendedType => new RunSuspended(Str(p, "reason"), OptGuid(p, "blocked_by_child_run_id"), OptStr(p, "call_id"),
             OptStr(p, "expires_at") is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null),
-        RunResumedType => new RunResumed(Parse<ApprovalDecision>(Str(p, "decision")), OptStr(p, "feedback"), Str(p, "call_id"),
+        RunResumedType => new RunResumed(ParseDecision(Str(p, "decision")), OptStr(p, "feedback"), Str(p, "call_id"),
             OptStr(p, "decided_by") ?? "unknown", Raw(p, "approved_args")),
         ToolResultType => new ToolResult(Str(p, "call_id"), Raw(p, "output_data") ?? "null", Parse<ToolResultStatus>(Str(p, "status"))),
         RunCompletedType => new RunCompleted(Str(p, "summary"), Raw(p, "report")),
@@ -130,7 +130,11 @@ public static class JournalCodec
 
     public static string Name(RiskClass risk) => risk.ToString().ToLowerInvariant();
 
-    public static string Name(ApprovalDecision decision) => decision.ToString().ToLowerInvariant();
+    public static string Name(ApprovalDecision decision) =>
+        decision == ApprovalDecision.ChildEnded ? "child_ended" : decision.ToString().ToLowerInvariant();
+
+    private static ApprovalDecision ParseDecision(string value) =>
+        value == "child_ended" ? ApprovalDecision.ChildEnded : Parse<ApprovalDecision>(value);
 
     public static string Name(ToolResultStatus status) => status.ToString().ToLowerInvariant();
 

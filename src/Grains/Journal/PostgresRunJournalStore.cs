@@ -60,8 +60,23 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            return false;
+            // Taken: by these very events (the commit went through but its acknowledgement was lost, and this is the
+            // retry) — success; or by other events — a conflict the caller resolves by reading the journal.
+            return JournalAppends.AlreadyStored(entries, await StoredIdsAsync(connection, entries));
         }
+    }
+
+    private static async Task<List<(int Sequence, Guid Id)>> StoredIdsAsync(NpgsqlConnection connection, IReadOnlyList<JournalEntry> entries)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT sequence, event_id FROM agentops_run_journal WHERE run_id = $1 AND sequence >= $2 AND sequence <= $3", connection);
+        command.Parameters.AddWithValue(entries[0].RunId);
+        command.Parameters.AddWithValue(entries[0].Sequence);
+        command.Parameters.AddWithValue(entries[^1].Sequence);
+        await using var reader = await command.ExecuteReaderAsync();
+        var stored = new List<(int, Guid)>();
+        while (await reader.ReadAsync()) stored.Add((reader.GetInt32(0), reader.GetGuid(1)));
+        return stored;
     }
 
     public async Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AgentOps.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using AgentOps.Common;
 
 namespace AgentOps.OpsEvents;
 
@@ -16,7 +17,7 @@ public sealed class OpsEventLogGrain(
         var excess = state.State.Events.Count - options.Value.OpsEventCapacity;
         if (excess > 0) state.State.Events.RemoveRange(0, excess);
         logger.LogInformation("Ops event {Kind} from {Source} ({Severity}): {Message}", opsEvent.Kind, opsEvent.Source, opsEvent.Severity, opsEvent.Message);
-        await state.WriteStateAsync();
+        await state.WriteOrDiscardAsync(GrainContext, logger);
     }
 
     public Task<ImmutableArray<OpsEvent>> QueryAsync(OpsEventQuery query)

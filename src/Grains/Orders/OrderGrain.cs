@@ -51,7 +51,7 @@ public sealed class OrderGrain(
             // The row exists: the same Idempotency-Key after a crash interrupted the first attempt before its state
             // was written. Finish that order instead of placing a new one.
             if (!await RecoverAsync()) throw new InvalidOperationException($"Order {OrderId} has a row without an order.");
-            if (state.State.Order is { Status: OrderStatus.Pending }) await FulfilAsync();
+            if (state.State.Order is { Status: OrderStatus.Pending }) await FulfilAsync(mayBeRepeat: true);
             return Replay(state.State.Order!, command);
         }
         state.State.Order = accepted;
@@ -75,7 +75,9 @@ public sealed class OrderGrain(
         {
             logger.LogInformation("Resuming pending order {OrderId}", OrderId);
             await orders.AddAsync(OrderId, order.UserId, OrderStatus.Pending, order.CreatedAt);
-            await FulfilAsync();
+            // An interrupted attempt (first placement or a retry) may have shipped anywhere, even after being archived
+            // to a warehouse's log: find out before asking anyone to ship.
+            if (!await FindShipmentAnywhereAsync()) await FulfilAsync(mayBeRepeat: true);
         }
         else if (state.State.Order is { } ended)
         {
@@ -89,6 +91,8 @@ public sealed class OrderGrain(
     {
         if (state.State.Order is not { } order) return new OrderResult(null, Errors.NotFound($"Order {OrderId} does not exist."), false);
         if (state.State.Operations.TryGet(operationId, out _)) return new OrderResult(order, null, Created: false);
+        // A PENDING order was interrupted mid-attempt (nothing else leaves it PENDING between calls): it may have shipped.
+        if (order.Status == OrderStatus.Pending && await FindShipmentAnywhereAsync()) order = state.State.Order!;
         if (OrderRules.CheckCancellable(order, state.State.Unanswered) is { } refused) return new OrderResult(order, refused, false);
 
         var now = clock.GetUtcNow();
@@ -99,16 +103,7 @@ public sealed class OrderGrain(
             Payment = order.Payment is { Status: PaymentStatus.Captured } payment ? payment with { Status = PaymentStatus.Refunded, RefundedAt = now } : order.Payment,
         };
         state.State.Operations.Record(operationId, "cancelled");
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Order = order;
-            state.State.Operations.Forget(operationId);
-            throw;
-        }
+        await WriteAsync();
         await orders.SetStatusAsync(OrderId, OrderStatus.Cancelled, now);
         await RecordEventAsync(OpsSeverity.Info, "order_cancelled", $"Order {OrderId} was cancelled by {cancelledBy}: {reason}", null);
         return new OrderResult(state.State.Order, null, Created: false);
@@ -121,28 +116,19 @@ public sealed class OrderGrain(
         if (order.Status != OrderStatus.Failed) return new OrderResult(order, Errors.Conflict($"Only a FAILED order can be retried; order {OrderId} is {order.Status.ToString().ToUpperInvariant()}."), false);
 
         var now = clock.GetUtcNow();
-        var refused = state.State.Refused;
         state.State.Order = order with
         {
             Status = OrderStatus.Pending, FailureReason = null, UpdatedAt = now,
             Payment = order.Payment is { } payment ? payment with { Status = PaymentStatus.Captured, RefundedAt = null } : null,
         };
         state.State.Refused = [];
+        state.State.Unanswered = null;
         state.State.Operations.Record(operationId, "retried");
-        try
-        {
-            await state.WriteStateAsync();
-            await orders.SetStatusAsync(OrderId, OrderStatus.Pending, now);
-        }
-        catch
-        {
-            state.State.Order = order;
-            state.State.Refused = refused;
-            state.State.Operations.Forget(operationId);
-            throw;
-        }
+        await WriteAsync();
+        await orders.SetStatusAsync(OrderId, OrderStatus.Pending, now);
         logger.LogInformation("Order {OrderId} retried by {RequestedBy}", OrderId, requestedBy);
-        await FulfilAsync();
+        // Every warehouse refused this order before, so none holds a shipment of it: a first attempt again.
+        await FulfilAsync(mayBeRepeat: false);
         return new OrderResult(state.State.Order, null, Created: false);
     }
 
@@ -155,18 +141,31 @@ public sealed class OrderGrain(
         if (await orders.GetPayloadAsync(OrderId) is not { } payload) return false;
         state.State.Order = OrderPayload.Deserialize(payload);
         logger.LogInformation("Recovering order {OrderId} from its row", OrderId);
+        await FindShipmentAnywhereAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// Asks every registered warehouse whether it shipped this order (a warehouse still carrying out an instruction
+    /// for it answers once that is done) and records the shipment if one did.
+    /// </summary>
+    private async Task<bool> FindShipmentAnywhereAsync()
+    {
         foreach (var registration in await GrainFactory.GetGrain<IWarehouseRegistryGrain>(0).ListAsync())
         {
             if (await GrainFactory.GetGrain<IWarehouseGrain>(registration.Name).FindShipmentAsync(OrderId) is { } shipped)
             {
                 await MarkShippedAsync(shipped);
-                break;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
-    private async Task FulfilAsync()
+    private Task WriteAsync() => state.WriteOrDiscardAsync(GrainContext, logger);
+
+    /// <param name="mayBeRepeat">Whether a warehouse may already hold a shipment of this order from an interrupted attempt.</param>
+    private async Task FulfilAsync(bool mayBeRepeat = false)
     {
         var order = state.State.Order!;
         var registrations = await GrainFactory.GetGrain<IWarehouseRegistryGrain>(0).ListAsync();
@@ -180,7 +179,7 @@ public sealed class OrderGrain(
         foreach (var name in candidates)
         {
             // Only a warehouse that was asked before and did not answer can already hold a shipment for this order.
-            var request = new ShipmentRequest(OrderId, lines, MayBeRepeat: name == state.State.Unanswered);
+            var request = new ShipmentRequest(OrderId, lines, MayBeRepeat: mayBeRepeat || name == state.State.Unanswered);
             ShipmentOutcome outcome;
             try
             {
@@ -191,7 +190,7 @@ public sealed class OrderGrain(
                 // The warehouse may or may not have shipped: stay PENDING and ask it again on the next attempt.
                 logger.LogWarning(e, "Warehouse {Warehouse} did not answer for order {OrderId}; will retry", name, OrderId);
                 state.State.Unanswered = name;
-                await state.WriteStateAsync();
+                await WriteAsync();
                 return;
             }
 
@@ -222,7 +221,7 @@ public sealed class OrderGrain(
             AttemptedWarehouses = [.. state.State.Refused.Order(), confirmation.Warehouse],
         };
         state.State.Unanswered = null;
-        await state.WriteStateAsync();
+        await WriteAsync();
         await orders.SetStatusAsync(OrderId, OrderStatus.Shipped, now);
 
         var cacheUpdates = confirmation.Remaining.GroupBy(l => InventoryShards.For(l.BookId)).Select(shard =>
@@ -240,7 +239,7 @@ public sealed class OrderGrain(
             AttemptedWarehouses = [.. state.State.Refused.Order()],
             Payment = order.Payment is { } payment ? payment with { Status = PaymentStatus.Refunded, RefundedAt = now } : null,
         };
-        await state.WriteStateAsync();
+        await WriteAsync();
         await orders.SetStatusAsync(OrderId, OrderStatus.Failed, now);
         await RecordEventAsync(OpsSeverity.Error, "order_failed", $"Order {OrderId} failed: {reason}", null);
     }

@@ -1,13 +1,15 @@
 using AgentOps.Common;
 using AgentOps.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 
 namespace AgentOps.Users;
 
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Store)] IPersistentState<UserState> state,
     IOptions<SecurityOptions> security,
-    TimeProvider clock) : Grain, IUserGrain
+    TimeProvider clock,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     public async Task<UserResult> RegisterAsync(NewUser user)
     {
@@ -19,15 +21,7 @@ public sealed class UserGrain(
         state.State.Profile = new UserProfile(NameBasedGuid.Create(NameBasedGuid.Users, email), email, user.Name?.Trim(),
             user.Role, user.Role == UserRole.WarehouseStaff ? user.Warehouse : null, clock.GetUtcNow());
         state.State.PasswordHash = BCrypt.Net.BCrypt.HashPassword(user.Password, security.Value.BcryptWorkFactor);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = new UserState();
-            throw;
-        }
+        await state.WriteOrDiscardAsync(GrainContext, logger);
         return new UserResult(state.State.Profile, null);
     }
 

@@ -31,6 +31,9 @@ public sealed class WarehouseGrain(
     private Task? _writing;
     private bool _broken;
 
+    // Shipment instructions being carried out, by order: a repeat joins the first instead of deciding again.
+    private readonly Dictionary<Guid, Task<ShipmentOutcome>> _shipping = [];
+
     private string Name => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -85,7 +88,12 @@ public sealed class WarehouseGrain(
 
     public async Task<OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy, string? operationId = null)
     {
-        if (state.State.Operations.TryGet(operationId, out _)) return null;
+        if (state.State.Operations.TryGet(operationId, out _))
+        {
+            // The first call's write may still be under way (this method interleaves): answer once it is durable.
+            await DurableAsync();
+            return null;
+        }
         if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid) return invalid;
         foreach (var line in lines) state.State.Stock[line.BookId] = line.Quantity;
         state.State.Operations.Record(operationId, "set");
@@ -104,6 +112,23 @@ public sealed class WarehouseGrain(
     }
 
     public async Task<ShipmentOutcome> ShipAsync(ShipmentRequest request)
+    {
+        // This method interleaves, and a slow fault makes it wait: an instruction for an order whose shipment is
+        // being carried out waits for that one and gets its answer, instead of passing the checks a second time.
+        if (_shipping.TryGetValue(request.OrderId, out var running)) return await running;
+        var shipping = ShipOnceAsync(request);
+        _shipping[request.OrderId] = shipping;
+        try
+        {
+            return await shipping;
+        }
+        finally
+        {
+            if (_shipping.TryGetValue(request.OrderId, out var current) && current == shipping) _shipping.Remove(request.OrderId);
+        }
+    }
+
+    private async Task<ShipmentOutcome> ShipOnceAsync(ShipmentRequest request)
     {
         // Idempotency comes first: a repeated instruction is answered even while a fault is active.
         if (state.State.Shipments.TryGetValue(request.OrderId, out var earlier))
@@ -134,6 +159,12 @@ public sealed class WarehouseGrain(
         {
             return new ShipmentOutcome(null, Errors.Unavailable("warehouse.offline", e.Message));
         }
+        // Shipments of other orders ran during the delay, and archiving may have moved one to the log: look again.
+        if (state.State.Shipments.TryGetValue(request.OrderId, out earlier))
+        {
+            await DurableAsync();
+            return new ShipmentOutcome(earlier, null, Replayed: true);
+        }
 
         var decision = StockLedger.Decide(state.State.Stock, request.Items);
         if (!decision.CanShip)
@@ -153,6 +184,18 @@ public sealed class WarehouseGrain(
 
     public async Task<ShipmentConfirmation?> FindShipmentAsync(Guid orderId)
     {
+        // An instruction for this order that is still being carried out decides the answer: wait for it.
+        if (_shipping.TryGetValue(orderId, out var running))
+        {
+            try
+            {
+                await running;
+            }
+            catch (Exception)
+            {
+                // It failed; what storage says is the answer.
+            }
+        }
         if (state.State.Shipments.TryGetValue(orderId, out var pending))
         {
             await DurableAsync();
@@ -190,7 +233,11 @@ public sealed class WarehouseGrain(
 
     public async Task<bool> RestartAsync(string restartedBy, string operationId)
     {
-        if (state.State.Operations.TryGet(operationId, out var earlier)) return earlier == "cleared";
+        if (state.State.Operations.TryGet(operationId, out var earlier))
+        {
+            await DurableAsync();
+            return earlier == "cleared";
+        }
         var previous = state.State.Fault;
         state.State.Fault = null;
         state.State.Operations.Record(operationId, previous is null ? "no_fault" : "cleared");
@@ -242,8 +289,7 @@ public sealed class WarehouseGrain(
         {
             // Memory now holds changes storage does not: refuse further work and reload from storage.
             _broken = true;
-            logger.LogError(e, "Warehouse {Warehouse} could not write its state; deactivating to reload it", Name);
-            DeactivateOnIdle();
+            StateWrites.Discard(GrainContext, logger, e);
             throw;
         }
         finally

@@ -28,7 +28,7 @@ public sealed class WarehouseRegistryGrain(
         if (registration == existing) return registration;
 
         state.State.Warehouses[name] = registration;
-        await state.WriteStateAsync();
+        await state.WriteOrDiscardAsync(GrainContext, logger);
         logger.LogInformation("Warehouse {Warehouse} registered at {Url}", name, url);
         if (existing is null)
         {
@@ -63,7 +63,7 @@ public sealed class WarehouseRegistryGrain(
                 events.Add(StatusChangeEvent(after, before.Status));
             }
         }
-        await state.WriteStateAsync();
+        await state.WriteOrDiscardAsync(GrainContext, logger);
 
         var log = GrainFactory.GetGrain<IOpsEventLogGrain>(0);
         foreach (var opsEvent in events) await log.RecordAsync(opsEvent);

@@ -16,16 +16,20 @@ public sealed class CatalogReadCache(IGrainFactory grains, TimeProvider clock)
 
     private Snapshot? _snapshot;
     private Task<Snapshot>? _refreshing;
+    private long _refreshingGeneration;
+    // Bumped by every invalidation: a refresh that began before it must not bring back what it invalidated.
+    private long _generation;
     private readonly Lock _lock = new();
 
     public Task<Snapshot> GetAsync()
     {
-        var snapshot = _snapshot;
-        if (snapshot is not null && clock.GetUtcNow() - snapshot.TakenAt < Freshness) return Task.FromResult(snapshot);
         lock (_lock)
         {
-            // One refresh at a time; everyone else waits for it.
-            return _refreshing ??= RefreshAsync();
+            if (_snapshot is { } snapshot && clock.GetUtcNow() - snapshot.TakenAt < Freshness) return Task.FromResult(snapshot);
+            // One refresh at a time, joined only while it runs and only if nothing was invalidated since it began.
+            if (_refreshing is { IsCompleted: false } running && _refreshingGeneration == _generation) return running;
+            _refreshingGeneration = _generation;
+            return _refreshing = RefreshAsync(_generation);
         }
     }
 
@@ -33,25 +37,21 @@ public sealed class CatalogReadCache(IGrainFactory grains, TimeProvider clock)
     {
         lock (_lock)
         {
+            _generation++;
             _snapshot = null;
         }
     }
 
-    private async Task<Snapshot> RefreshAsync()
+    private async Task<Snapshot> RefreshAsync(long generation)
     {
-        try
+        // Never completes inside GetAsync's lock, so the task stored there is always the one that runs.
+        await Task.Yield();
+        var all = await grains.GetGrain<ICatalogGrain>(0).ListAsync(includeInactive: true);
+        var snapshot = new Snapshot([.. all.Where(b => b.IsActive)], all.ToDictionary(b => b.Id), clock.GetUtcNow());
+        lock (_lock)
         {
-            var all = await grains.GetGrain<ICatalogGrain>(0).ListAsync(includeInactive: true);
-            var snapshot = new Snapshot([.. all.Where(b => b.IsActive)], all.ToDictionary(b => b.Id), clock.GetUtcNow());
-            _snapshot = snapshot;
-            return snapshot;
+            if (generation == _generation) _snapshot = snapshot;
         }
-        finally
-        {
-            lock (_lock)
-            {
-                _refreshing = null;
-            }
-        }
+        return snapshot;
     }
 }

@@ -126,7 +126,7 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
         Assert.Null((await Grains.GetGrain<IWarehouseGrain>(warehouse).GetSnapshotAsync()).Fault);
         Assert.Equal(WarehouseStatus.Healthy, (await Grains.GetGrain<IWarehouseRegistryGrain>(0).GetAsync(warehouse))!.Status);
         Assert.Equal($"warehouse-ops finished: {childView.Run.Summary}", parent.Run.Summary);
-        Assert.Equal(["RUN_STARTED", "AGENT_THOUGHT", "TOOL_PROPOSED", "CHILD_RUN_STARTED", "RUN_SUSPENDED", "CHILD_RUN_COMPLETED", "TOOL_RESULT", "RUN_COMPLETED"],
+        Assert.Equal(["RUN_STARTED", "AGENT_THOUGHT", "TOOL_PROPOSED", "CHILD_RUN_STARTED", "RUN_SUSPENDED", "CHILD_RUN_COMPLETED", "RUN_RESUMED", "TOOL_RESULT", "RUN_COMPLETED"],
             Runs.Types(parent));
         Assert.Equal(run, Runs.Single<RunStarted>(childView).ParentRunId);
     }

@@ -50,8 +50,10 @@ public sealed class WarehouseOperationsTests(MemoryClusterFixture fixture)
         var registry = _grains.GetGrain<IWarehouseRegistryGrain>(0);
         await registry.CheckHealthAsync();
         var cache = _grains.GetGrain<IInventoryCacheGrain>(InventoryShards.For(book.Id));
-        // Simulate a cache that missed an update.
-        await cache.RecordAsync(name, [new StockLine(book.Id, 9)], DateTimeOffset.UtcNow.AddMinutes(-10));
+        // Simulate a cache that missed an update: a wrong value newer than anything the shard read when it activated.
+        var wrongAt = DateTimeOffset.UtcNow.AddMilliseconds(300);
+        await cache.RecordAsync(name, [new StockLine(book.Id, 9)], wrongAt);
+        await Scenario.EventuallyAsync(() => Task.FromResult(DateTimeOffset.UtcNow > wrongAt), TimeSpan.FromSeconds(5), "the wrong value is in the past");
 
         var report = await _grains.GetGrain<IReconciliationGrain>(0).RunAsync("test");
 
