@@ -28,7 +28,7 @@ public sealed class ApprovalsGaugeSampler(IClusterClient client, ILogger<Approva
     /// <summary>Reads the count and publishes it; returns it.</summary>
     internal async Task<long> SampleAsync()
     {
-        long waiting = (await client.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(500)).Length;
+        long waiting = (await client.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(new ApprovalQuery(Limit: 1))).Total;
         AgentOpsMetrics.SetApprovalsWaiting(waiting);
         return waiting;
     }

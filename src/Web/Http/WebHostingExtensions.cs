@@ -44,6 +44,7 @@ public static class WebHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<CredentialVerifier>();
+        builder.Services.AddSingleton<RunLauncher>();
         builder.Services.AddSingleton<StockView>();
         builder.Services.AddSingleton<CatalogReadCache>();
         builder.Services.AddAgentOpsAgents(configuration);
