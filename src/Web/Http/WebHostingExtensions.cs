@@ -48,6 +48,7 @@ public static class WebHostingExtensions
         builder.Services.AddSingleton<StockView>();
         builder.Services.AddSingleton<CatalogReadCache>();
         builder.Services.AddAgentOpsAgents(configuration);
+        builder.Services.AddAgentOpsRateLimits();
 
         builder.Services.AddAuthentication(AuthSchemes.Auto)
             .AddPolicyScheme(AuthSchemes.Auto, "Basic, Bearer or the UI cookie", o => o.ForwardDefaultSelector = SelectScheme)
@@ -104,6 +105,8 @@ public static class WebHostingExtensions
                 415 => ApiErrors.WriteAsync(context.HttpContext, 415, "validation.unsupported_media_type", "Send the body as application/json."),
                 var status => ApiErrors.WriteAsync(context.HttpContext, status, status >= 500 ? "internal.error" : "validation.bad_request", "The request failed."),
             });
+        // Before authentication: a refused sign-in attempt costs no password hash.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -3,10 +3,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using AgentOps.Agents;
 using AgentOps.Agents.Planning;
+using AgentOps.Hosting;
+using AgentOps.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AgentOps.Tests.Infrastructure;
 
@@ -29,6 +32,9 @@ public sealed class GuardedWebAppFixture : WebApplicationFactory<Program>, IAsyn
     public const int LockoutThreshold = 3;
 
     private string _connectionString = "";
+
+    /// <summary>Counts the password checks and hashes the silo does.</summary>
+    public CountingPasswordHasher Hasher { get; } = new(new BcryptPasswordHasher(Options.Create(new SecurityOptions { BcryptWorkFactor = 4 })));
     private readonly CancellationTokenSource _release = new();
 
     public async Task InitializeAsync()
@@ -69,6 +75,7 @@ public sealed class GuardedWebAppFixture : WebApplicationFactory<Program>, IAsyn
         {
             services.AddSingleton<IStartupFilter>(new ClientAddressFromHeader());
             services.AddSingleton<IAgentBrain>(new HoldingBrain(_release.Token));
+            services.AddSingleton<IPasswordHasher>(Hasher);
         });
     }
 
@@ -91,6 +98,28 @@ public sealed class GuardedWebAppFixture : WebApplicationFactory<Program>, IAsyn
     }
 
     public HttpClient Admin() => As("admin@bookstore.com", "admin123");
+
+    public sealed class CountingPasswordHasher(IPasswordHasher inner) : IPasswordHasher
+    {
+        private int _verifications;
+        private int _hashes;
+
+        public int Verifications => Volatile.Read(ref _verifications);
+
+        public int Hashes => Volatile.Read(ref _hashes);
+
+        public string Hash(string password)
+        {
+            Interlocked.Increment(ref _hashes);
+            return inner.Hash(password);
+        }
+
+        public bool Verify(string password, string? hash)
+        {
+            Interlocked.Increment(ref _verifications);
+            return inner.Verify(password, hash);
+        }
+    }
 
     /// <summary>Test-only: the connection's remote address as the request names it.</summary>
     private sealed class ClientAddressFromHeader : IStartupFilter
