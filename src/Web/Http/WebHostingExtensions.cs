@@ -109,6 +109,8 @@ public static class WebHostingExtensions
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        var observability = app.Configuration.ReadObservability();
+        if (observability.Dashboard) app.UseMiddleware<DashboardGuard>(observability);
         app.UseAntiforgery();
 
         app.MapOpenApi();
@@ -120,7 +122,6 @@ public static class WebHostingExtensions
         app.MapWarehousesApi();
         app.MapAgentsApi();
 
-        var observability = app.Configuration.ReadObservability();
         if (observability.Prometheus)
         {
             app.MapPrometheusScrapingEndpoint(observability.PrometheusPath);
