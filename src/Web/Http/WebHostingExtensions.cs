@@ -124,7 +124,8 @@ public static class WebHostingExtensions
 
         if (observability.Prometheus)
         {
-            app.MapPrometheusScrapingEndpoint(observability.PrometheusPath);
+            app.MapPrometheusScrapingEndpoint(observability.PrometheusPath, meterProvider: null,
+                configureBranchedPipeline: branch => branch.UseMiddleware<MetricsGuard>(observability), optionsName: null);
         }
         if (observability.Dashboard)
         {
