@@ -63,6 +63,7 @@ public static class WebHostingExtensions
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = SessionRevalidation.ValidateCookieAsync;
             });
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Cookie).RequireAuthenticatedUser().Build())
@@ -86,6 +87,7 @@ public static class WebHostingExtensions
         // The approvers' web UI: Blazor interactive server rendering with MudBlazor.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<AgentsUiService>();
         builder.Services.AddScoped<BookstoreUiService>();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using AgentOps.Common;
 using AgentOps.Users;
 using AgentOps.Web.Auth;
@@ -9,6 +10,10 @@ namespace AgentOps.Web.Users;
 public sealed record RegisterRequest(string? Email, string? Password, string? Name);
 
 public sealed record LoginRequest(string? Email, string? Password);
+
+public sealed record ChangePasswordRequest(string? NewPassword);
+
+public sealed record ChangeRoleRequest(string? Role, string? Warehouse);
 
 public sealed record UserResponse(Guid Id, string Email, string? Name, string Role, string? Warehouse)
 {
@@ -24,7 +29,34 @@ public static class AuthApi
             .WithSummary("Creates a CUSTOMER account; a taken e-mail is answered the same way and changes nothing.");
         auth.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimiting.SignIn).WithName("Login")
             .WithSummary("Checks credentials; returns id, email and role. Repeated wrong passwords lock the account for a while (429).");
+
+        routes.MapPost("/store/auth/password", ChangePasswordAsync).RequireAuthorization(Policies.User).WithTags("Users").WithName("ChangePassword")
+            .WithSummary("Sets a new password for the signed-in user (Basic); the old one stops working everywhere at once.");
+        routes.MapPut("/store/users/{email}/role", ChangeRoleAsync).RequireAuthorization(Policies.StoreAdmin).WithTags("Users").WithName("ChangeRole")
+            .WithSummary("Gives a user another role (STORE_ADMIN); their sessions must sign in again.");
         return routes;
+    }
+
+    private static async Task<Results<NoContent, ApiErrorResult>> ChangePasswordAsync(ChangePasswordRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (string.IsNullOrEmpty(body.NewPassword)) return ApiErrors.Validation("missing_field", "new_password is required.", new Dictionary<string, string> { ["field"] = "new_password" });
+        var result = await grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(user.FindFirstValue(AgentOpsClaims.Email)!)).ChangePasswordAsync(body.NewPassword);
+        return result.Error is { } error ? ApiErrors.From(error) : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ApiErrorResult>> ChangeRoleAsync(string email, ChangeRoleRequest body, IGrainFactory grains)
+    {
+        UserRole? role = body.Role?.Trim().ToUpperInvariant() switch
+        {
+            RoleNames.Customer => UserRole.Customer,
+            RoleNames.StoreAdmin => UserRole.StoreAdmin,
+            RoleNames.WarehouseStaff => UserRole.WarehouseStaff,
+            _ => null,
+        };
+        if (role is null) return ApiErrors.Validation("invalid_role", "role must be CUSTOMER, STORE_ADMIN or WAREHOUSE_STAFF.");
+        if (email.Length > 254) return ApiErrors.NotFound("No such user.");
+        var result = await grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(email)).ChangeRoleAsync(role.Value, body.Warehouse?.Trim());
+        return result.Error is { } error ? ApiErrors.From(error) : TypedResults.Ok(UserResponse.From(result.User!));
     }
 
     /// <summary>
