@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace AgentOps.Agents;
 
 /// <summary>Queries across runs (list, pending approvals), answered from the journal store's run table.</summary>
@@ -9,7 +7,11 @@ public interface IRunDirectoryGrain : IGrainWithIntegerKey
     [Alias("List"), ReadOnly]
     Task<RunPage> ListAsync(RunQuery query);
 
-    /// <summary>Every call in the cluster waiting for approval, oldest first.</summary>
-    [Alias("ListPendingApprovals"), ReadOnly]
-    Task<ImmutableArray<PendingApproval>> ListPendingApprovalsAsync(int limit);
+    /// <summary>Calls waiting for approval, oldest first, one page of them with the total count.</summary>
+    [Alias("ListPendingApprovalsPage"), ReadOnly]
+    Task<ApprovalPage> ListPendingApprovalsAsync(ApprovalQuery query);
+
+    /// <summary>The user's unfinished top-level runs and pending approvals.</summary>
+    [Alias("LoadOf"), ReadOnly]
+    Task<UserRunLoad> LoadOfAsync(string userId);
 }

@@ -8,6 +8,12 @@ public enum ErrorKind
     Conflict = 2,
     Forbidden = 3,
     Unavailable = 4,
+
+    /// <summary>The caller is over a limit (429 <c>rate_limit.exceeded</c>); a later retry may succeed.</summary>
+    RateLimited = 5,
+
+    /// <summary>Well-formed but not acceptable in this state (422), e.g. an idempotency key reused for another request.</summary>
+    Unprocessable = 6,
 }
 
 /// <summary>A business failure returned by a grain instead of an exception.</summary>

@@ -2,6 +2,10 @@ using System.Collections.Immutable;
 
 namespace AgentOps.Orders;
 
+/// <param name="RequestFingerprint">
+/// What was ordered (items and payment) as a hash, kept with an Idempotency-Key so that the key sent again with a
+/// different order is refused; null for orders placed before it was recorded.
+/// </param>
 [GenerateSerializer, Immutable, Alias("AgentOps.OrderSnapshot")]
 public sealed record OrderSnapshot(
     [property: Id(0)] Guid Id,
@@ -15,4 +19,5 @@ public sealed record OrderSnapshot(
     [property: Id(8)] string? FailureReason,
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] DateTimeOffset UpdatedAt,
-    [property: Id(11)] string? IdempotencyKey);
+    [property: Id(11)] string? IdempotencyKey,
+    [property: Id(12)] string? RequestFingerprint = null);

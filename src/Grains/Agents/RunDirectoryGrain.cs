@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using AgentOps.Journal;
 using Orleans.Concurrency;
 
@@ -10,9 +9,14 @@ public sealed class RunDirectoryGrain(IRunJournalStore store) : Grain, IRunDirec
 {
     public const int MaxPageSize = 100;
 
+    /// <summary>Largest page of the approvals inbox.</summary>
+    public const int MaxApprovalsPageSize = 500;
+
     public Task<RunPage> ListAsync(RunQuery query) =>
         store.ListAsync(query with { Limit = Math.Clamp(query.Limit, 1, MaxPageSize), Offset = Math.Max(0, query.Offset) });
 
-    public async Task<ImmutableArray<PendingApproval>> ListPendingApprovalsAsync(int limit) =>
-        [.. await store.ListPendingApprovalsAsync(Math.Clamp(limit, 1, 500))];
+    public Task<ApprovalPage> ListPendingApprovalsAsync(ApprovalQuery query) =>
+        store.ListPendingApprovalsAsync(query with { Limit = Math.Clamp(query.Limit, 1, MaxApprovalsPageSize), Offset = Math.Max(0, query.Offset) });
+
+    public Task<UserRunLoad> LoadOfAsync(string userId) => store.LoadOfAsync(userId);
 }

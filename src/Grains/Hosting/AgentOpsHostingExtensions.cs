@@ -170,6 +170,7 @@ public static class AgentOpsHostingExtensions
         silo.Services.AddSingleton<SchemaMigrator>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrationParticipant>();
         silo.Services.AddSingleton<BookstoreSeeder>();
+        silo.Services.TryAddSingleton<Users.IPasswordHasher, Users.BcryptPasswordHasher>();
         silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<BookstoreSeeder>().SeedAsync(cancellationToken));
         silo.Services.AddHostedService<WarehouseAutoRegistration>();
         return silo;

@@ -28,6 +28,18 @@ public sealed class AgentOptions
 
     /// <summary>Longest task prompt accepted.</summary>
     public int MaxPromptLength { get; set; } = 4000;
+
+    /// <summary>
+    /// Unfinished (pending, running or suspended) top-level runs one user may have; another start is 429
+    /// <c>rate_limit.exceeded</c>. STORE_ADMINs are not limited: they are the operators who clear the inbox.
+    /// </summary>
+    public int MaxActiveRunsPerUser { get; set; } = 20;
+
+    /// <summary>Calls of one user's runs that may wait for approval at once before that user may start no more runs.</summary>
+    public int MaxPendingApprovalsPerUser { get; set; } = 10;
+
+    /// <summary>The Retry-After sent with a refused start: a slot frees only when a run ends or is decided.</summary>
+    public TimeSpan RunLimitRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -63,6 +75,9 @@ public sealed class AgentOptionsValidator : Microsoft.Extensions.Options.IValida
         if (o.ApprovalTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ApprovalTimeout must be positive.");
         if (o.ResumePeriod <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ResumePeriod must be positive.");
         if (o.MaxPromptLength < 1) failures.Add("AgentOps:Agents:MaxPromptLength must be at least 1.");
+        if (o.MaxActiveRunsPerUser < 1) failures.Add("AgentOps:Agents:MaxActiveRunsPerUser must be at least 1.");
+        if (o.MaxPendingApprovalsPerUser < 1) failures.Add("AgentOps:Agents:MaxPendingApprovalsPerUser must be at least 1.");
+        if (o.RunLimitRetryAfter <= TimeSpan.Zero) failures.Add("AgentOps:Agents:RunLimitRetryAfter must be positive.");
         return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
     }
 }

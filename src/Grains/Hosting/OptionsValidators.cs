@@ -53,6 +53,12 @@ public sealed class SecurityOptionsValidator(IHostEnvironment environment, IOpti
             return ValidateOptionsResult.Fail("AgentOps:Security:ServiceToken must be at least 12 characters.");
         if (o.BcryptWorkFactor is < 4 or > 16)
             return ValidateOptionsResult.Fail("AgentOps:Security:BcryptWorkFactor must be between 4 and 16.");
+        if (o.LockoutThreshold < 1)
+            return ValidateOptionsResult.Fail("AgentOps:Security:LockoutThreshold must be at least 1.");
+        if (o.LockoutDuration <= TimeSpan.Zero || o.MaxLockoutDuration < o.LockoutDuration)
+            return ValidateOptionsResult.Fail("AgentOps:Security:LockoutDuration must be positive and at most MaxLockoutDuration.");
+        if (o.CredentialCacheDuration < TimeSpan.Zero || o.CookieRevalidationInterval <= TimeSpan.Zero)
+            return ValidateOptionsResult.Fail("AgentOps:Security:CredentialCacheDuration must not be negative and CookieRevalidationInterval must be positive.");
         if (environment.IsProduction())
         {
             if (o.ServiceToken == SecurityOptions.DevelopmentServiceToken)

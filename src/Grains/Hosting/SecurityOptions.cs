@@ -15,6 +15,20 @@ public sealed class SecurityOptions
     /// <summary>BCrypt work factor for stored passwords.</summary>
     public int BcryptWorkFactor { get; set; } = 10;
 
-    /// <summary>How long a verified Basic credential is remembered, so that each request does not pay for BCrypt.</summary>
+    /// <summary>
+    /// How long a verified Basic credential is remembered, so that each request does not pay for BCrypt. Every use
+    /// still checks the user's security stamp, so a changed password or role ends it at once.
+    /// </summary>
     public TimeSpan CredentialCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Wrong passwords in a row (per e-mail, known or not) after which the account is locked.</summary>
+    public int LockoutThreshold { get; set; } = 5;
+
+    /// <summary>The first lock; each further failure after a lock doubles it, up to <see cref="MaxLockoutDuration"/>.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxLockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often a UI session (cookie, live page) is checked against the user's current security stamp.</summary>
+    public TimeSpan CookieRevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -16,7 +16,11 @@ public interface IRunJournalStore
 
     Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default);
 
-    Task<IReadOnlyList<PendingApproval>> ListPendingApprovalsAsync(int limit, CancellationToken cancellationToken = default);
+    /// <summary>Calls waiting for approval, oldest first: one page and the total count.</summary>
+    Task<ApprovalPage> ListPendingApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's unfinished top-level runs and the calls of their runs awaiting approval.</summary>
+    Task<UserRunLoad> LoadOfAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Unfinished runs that need a nudge: pending or running and untouched since <paramref name="before"/>, waiting

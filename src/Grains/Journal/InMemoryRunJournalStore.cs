@@ -54,15 +54,27 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         }
     }
 
-    public Task<IReadOnlyList<PendingApproval>> ListPendingApprovalsAsync(int limit, CancellationToken cancellationToken = default)
+    public Task<ApprovalPage> ListPendingApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken = default)
     {
         lock (_journals)
         {
-            return Task.FromResult<IReadOnlyList<PendingApproval>>([.. _journals.Runs.Values
-                .Where(r => r.PendingApproval is not null)
-                .OrderBy(r => r.UpdatedAt)
-                .Take(limit)
-                .Select(r => r.PendingApproval!)]);
+            var pending = _journals.Runs.Values
+                .Where(r => r.PendingApproval is not null && (query.UserId is null || r.UserId == query.UserId))
+                .OrderBy(r => r.UpdatedAt).ThenBy(r => r.Id)
+                .Select(r => r.PendingApproval!)
+                .ToList();
+            return Task.FromResult(new ApprovalPage([.. pending.Skip(query.Offset).Take(query.Limit)], pending.Count));
+        }
+    }
+
+    public Task<UserRunLoad> LoadOfAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            var mine = _journals.Runs.Values.Where(r => r.UserId == userId).ToList();
+            return Task.FromResult(new UserRunLoad(
+                mine.Count(r => r.ParentRunId is null && r.Status is RunStatus.Pending or RunStatus.Running or RunStatus.Suspended),
+                mine.Count(r => r.PendingApproval is not null)));
         }
     }
 

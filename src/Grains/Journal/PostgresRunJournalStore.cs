@@ -108,18 +108,44 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
         return new RunPage(runs.ToImmutable(), (int)reader.GetInt64(0));
     }
 
-    public async Task<IReadOnlyList<PendingApproval>> ListPendingApprovalsAsync(int limit, CancellationToken cancellationToken = default)
+    public async Task<ApprovalPage> ListPendingApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT pending_approval::text FROM agentops_runs WHERE pending_call_id IS NOT NULL ORDER BY updated_at LIMIT $1");
-        command.Parameters.AddWithValue(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var pending = new List<PendingApproval>();
+        const string filter = "WHERE pending_call_id IS NOT NULL AND ($1::varchar IS NULL OR user_id = $1)";
+        await using var batch = dataSource.CreateBatch();
+        var list = new NpgsqlBatchCommand($"SELECT pending_approval::text FROM agentops_runs {filter} ORDER BY updated_at, run_id LIMIT $2 OFFSET $3");
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM agentops_runs {filter}");
+        foreach (var command in new[] { list, count })
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        }
+        list.Parameters.AddWithValue(query.Limit);
+        list.Parameters.AddWithValue(query.Offset);
+        batch.BatchCommands.Add(list);
+        batch.BatchCommands.Add(count);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var pending = ImmutableArray.CreateBuilder<PendingApproval>();
         while (await reader.ReadAsync(cancellationToken))
         {
             pending.Add(JsonSerializer.Deserialize<PendingApproval>(reader.GetString(0))!);
         }
-        return pending;
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ApprovalPage(pending.ToImmutable(), (int)reader.GetInt64(0));
+    }
+
+    public async Task<UserRunLoad> LoadOfAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        // Only unfinished rows: the partial index of Schema/008 keeps this cheap however many runs the user has had.
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*) FILTER (WHERE parent_run_id IS NULL), count(*) FILTER (WHERE pending_call_id IS NOT NULL)
+              FROM agentops_runs
+             WHERE user_id = $1 AND status IN ('pending', 'running', 'suspended')
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = userId, NpgsqlDbType = NpgsqlDbType.Varchar });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new UserRunLoad((int)reader.GetInt64(0), (int)reader.GetInt64(1));
     }
 
     public async Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)

@@ -13,6 +13,13 @@ public sealed class ObservabilityOptions
 
     public string PrometheusPath { get; set; } = "/metrics";
 
+    /// <summary>
+    /// The scraper's bearer token for <see cref="PrometheusPath"/> (<c>Authorization: Bearer &lt;token&gt;</c>). Without one,
+    /// metrics are served to loopback connections only (a scraper on the same machine).
+    /// </summary>
+    [Hosting.Redact]
+    public string? MetricsToken { get; set; }
+
     /// <summary>An OTLP collector (e.g. http://localhost:4317) for traces and metrics; none by default.</summary>
     public string? OtlpEndpoint { get; set; }
 

@@ -43,7 +43,8 @@ public sealed class OrderGrain(
         var now = clock.GetUtcNow();
         var payment = command.Payment is { } p ? new PaymentRecord(p.Method.Trim(), p.Amount, PaymentStatus.Captured, now, null) : null;
         var accepted = new OrderSnapshot(OrderId, command.UserId, OrderStatus.Pending, priced.Lines, priced.Total, payment,
-            null, [], null, now, now, command.IdempotencyKey);
+            null, [], null, now, now, command.IdempotencyKey,
+            command.IdempotencyKey is null ? null : OrderRules.Fingerprint(command.Items, command.Payment));
         // The row with the order is the durable PENDING record (written in a batch with other orders' rows); the
         // grain state is written once, with the outcome, which saves a write per order.
         if (!await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted)))
@@ -62,9 +63,9 @@ public sealed class OrderGrain(
     }
 
     private static OrderResult Replay(OrderSnapshot existing, PlaceOrder command) =>
-        existing.UserId == command.UserId
-            ? new OrderResult(existing, null, Created: false)
-            : new OrderResult(null, Errors.Conflict("This order id belongs to another user."), false);
+        existing.UserId != command.UserId ? new OrderResult(null, Errors.Conflict("This order id belongs to another user."), false)
+        : OrderRules.CheckReplay(existing, command) is { } reused ? new OrderResult(null, reused, false)
+        : new OrderResult(existing, null, Created: false);
 
     public Task<OrderSnapshot?> GetAsync() => Task.FromResult(state.State.Order);
 

@@ -54,6 +54,28 @@ public static class OrderRules
         return (new PricedOrder(lines.ToImmutable(), total), null);
     }
 
+    /// <summary>
+    /// A hash of what an order asks for: the items (in book order, so the order they were listed in does not matter)
+    /// and the payment. Two requests with the same fingerprint are the same request.
+    /// </summary>
+    public static string Fingerprint(ImmutableArray<OrderItem> items, PaymentRequest? payment)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var item in items.OrderBy(i => i.BookId)) text.Append(item.BookId.ToString("N")).Append('*').Append(item.Quantity).Append(';');
+        if (payment is not null)
+        {
+            text.Append("|pay:").Append(payment.Method.Trim()).Append(':').Append(payment.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>An Idempotency-Key sent again must come with the same order; otherwise 422 and the first order stands.</summary>
+    public static OperationError? CheckReplay(OrderSnapshot existing, PlaceOrder command) =>
+        existing.RequestFingerprint is { } recorded && recorded != Fingerprint(command.Items, command.Payment)
+            ? Errors.Unprocessable("idempotency_key_reused", "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+                new Dictionary<string, string> { ["order_id"] = existing.Id.ToString() })
+            : null;
+
     /// <summary>The order id for an idempotency key: the same user and key always give the same order.</summary>
     public static Guid IdFor(Guid userId, string idempotencyKey) =>
         NameBasedGuid.Create(NameBasedGuid.Orders, $"{userId:N}/{idempotencyKey}");

@@ -45,6 +45,9 @@ public sealed record RunResponse(
     };
 }
 
+/// <summary>A page of the approvals inbox; <c>total</c> counts every pending call, not just this page.</summary>
+public sealed record ApprovalListResponse(IReadOnlyList<PendingToolResponse> Approvals, int Total, int Limit, int Offset);
+
 public sealed record RunListResponse(IReadOnlyList<RunResponse> Runs, int Total, int Limit, int Offset);
 
 public sealed record AgentTypeResponse(string Type, string Description, IReadOnlyList<string> Tools);

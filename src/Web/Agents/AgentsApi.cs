@@ -28,13 +28,13 @@ public static class AgentsApi
         agents.MapPost("/runs/{id}/cancel", CancelAsync).RequireAuthorization(Policies.StoreAdmin).WithName("CancelRun")
             .WithSummary("Cancels a run and its child runs. STORE_ADMIN.");
         agents.MapGet("/approvals", ApprovalsAsync).RequireAuthorization(Policies.StoreAdmin).WithName("ListPendingApprovals")
-            .WithSummary("Every tool call in the cluster waiting for approval, oldest first. STORE_ADMIN.");
+            .WithSummary("Tool calls in the cluster waiting for approval, oldest first, a page at a time with the total. STORE_ADMIN.");
         agents.MapGet("/types", ListTypes).WithName("ListAgentTypes").WithSummary("The agents a run can be started with.");
         return routes;
     }
 
     private static async Task<Results<Created<StartRunResponse>, ApiErrorResult>> StartAsync(
-        StartRunRequest body, ClaimsPrincipal user, IGrainFactory grains)
+        StartRunRequest body, ClaimsPrincipal user, RunLauncher launcher)
     {
         if (string.IsNullOrWhiteSpace(body.Prompt))
             return ApiErrors.Validation("missing_field", "prompt is required.", new Dictionary<string, string> { ["field"] = "prompt" });
@@ -45,8 +45,7 @@ public static class AgentsApi
             if (requested.Length is 0 or > 320) return ApiErrors.Validation("invalid_user_id", "user_id must have 1 to 320 characters.");
             userId = requested;
         }
-        var runId = Guid.NewGuid();
-        var result = await grains.GetGrain<IAgentRunGrain>(runId).StartAsync(new StartRun(body.Prompt, userId, body.AgentType, RequestedBy: user.Email()));
+        var (runId, result) = await launcher.StartAsync(user, new StartRun(body.Prompt, userId, body.AgentType));
         if (result.Error is { } error) return ApiErrors.From(error);
         return TypedResults.Created($"/agents/runs/{runId}", new StartRunResponse(runId, JournalCodec.Name(result.Run!.Status)));
     }
@@ -120,9 +119,12 @@ public static class AgentsApi
         return TypedResults.Ok(RunResponse.From(result.Run!));
     }
 
-    private static async Task<Ok<List<PendingToolResponse>>> ApprovalsAsync(IGrainFactory grains, int? limit) =>
-        TypedResults.Ok((await grains.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(Math.Clamp(limit ?? 200, 1, 500)))
-            .Select(PendingToolResponse.From).ToList());
+    private static async Task<Results<Ok<ApprovalListResponse>, ApiErrorResult>> ApprovalsAsync(IGrainFactory grains, int? limit, int? offset)
+    {
+        if (Paging.Check(limit ?? DefaultApprovalsPageSize, offset, RunDirectoryGrain.MaxApprovalsPageSize, out var take, out var skip) is { } invalid) return invalid;
+        var page = await grains.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(new ApprovalQuery(null, take, skip));
+        return TypedResults.Ok(new ApprovalListResponse([.. page.Approvals.Select(PendingToolResponse.From)], page.Total, take, skip));
+    }
 
     private static Ok<List<AgentTypeResponse>> ListTypes(AgentCatalog agents) =>
         TypedResults.Ok(agents.All.Select(a => new AgentTypeResponse(a.Type, a.Description, a.ToolNames)).ToList());
@@ -131,5 +133,8 @@ public static class AgentsApi
 
     private static string Who(ClaimsPrincipal user) => user.FindFirstValue(AgentOpsClaims.Email) ?? user.Id().ToString();
 
-    private const int RunDirectoryGrainLimit = AgentOps.Agents.RunDirectoryGrain.MaxPageSize;
+    private const int RunDirectoryGrainLimit = RunDirectoryGrain.MaxPageSize;
+
+    /// <summary>The page size when the client names none (the old unpaged default).</summary>
+    private const int DefaultApprovalsPageSize = 200;
 }

@@ -13,7 +13,7 @@ namespace AgentOps.Web.Agents;
 /// What the Blazor pages do with agent runs, through the Orleans client. Authorization is checked here, on the
 /// server, whatever the page shows: only approvers decide or cancel, customers see only their own runs.
 /// </summary>
-public sealed class AgentsUiService(IClusterClient client, AuthenticationStateProvider authentication, AgentCatalog agents, ToolRegistry tools)
+public sealed class AgentsUiService(IClusterClient client, AuthenticationStateProvider authentication, AgentCatalog agents, ToolRegistry tools, RunLauncher launcher)
 {
     public IReadOnlyList<IAgent> AgentTypes => agents.All;
 
@@ -21,11 +21,12 @@ public sealed class AgentsUiService(IClusterClient client, AuthenticationStatePr
 
     public async Task<bool> IsApproverAsync() => (await UserAsync()).IsStoreAdmin();
 
-    public async Task<IReadOnlyList<PendingApproval>> PendingApprovalsAsync()
+    /// <summary>A page of the inbox with the true total: every pending call for an approver, a customer's own otherwise.</summary>
+    public async Task<ApprovalPage> PendingApprovalsAsync(int limit, int offset)
     {
         var user = await UserAsync();
-        var all = await client.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(500);
-        return user.IsStoreAdmin() ? all : [.. all.Where(p => p.UserId == user.Id().ToString())];
+        return await client.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(
+            new ApprovalQuery(user.IsStoreAdmin() ? null : user.Id().ToString(), limit, offset));
     }
 
     public async Task<RunPage> ListRunsAsync(RunStatus? status, int limit, int offset)
@@ -63,8 +64,7 @@ public sealed class AgentsUiService(IClusterClient client, AuthenticationStatePr
     {
         var user = await UserAsync();
         if (!user.Identity?.IsAuthenticated ?? true) return (null, "Sign in first.");
-        var runId = Guid.NewGuid();
-        var result = await client.GetGrain<IAgentRunGrain>(runId).StartAsync(new StartRun(prompt, user.Id().ToString(), agentType, RequestedBy: user.Email()));
+        var (runId, result) = await launcher.StartAsync(user, new StartRun(prompt, user.Id().ToString(), agentType));
         return result.Error is { } error ? (null, error.Message) : (runId, null);
     }
 

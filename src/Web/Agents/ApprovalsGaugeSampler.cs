@@ -15,7 +15,7 @@ public sealed class ApprovalsGaugeSampler(IClusterClient client, ILogger<Approva
         {
             try
             {
-                AgentOpsMetrics.SetApprovalsWaiting((await client.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(500)).Length);
+                await SampleAsync();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -23,5 +23,13 @@ public sealed class ApprovalsGaugeSampler(IClusterClient client, ILogger<Approva
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Reads the count and publishes it; returns it.</summary>
+    internal async Task<long> SampleAsync()
+    {
+        long waiting = (await client.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(new ApprovalQuery(Limit: 1))).Total;
+        AgentOpsMetrics.SetApprovalsWaiting(waiting);
+        return waiting;
     }
 }

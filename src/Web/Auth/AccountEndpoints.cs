@@ -1,4 +1,4 @@
-using AgentOps.Web.Auth;
+using AgentOps.Web.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,7 +10,7 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder routes)
     {
         var account = routes.MapGroup("/account").ExcludeFromDescription();
-        account.MapPost("/login", SignInAsync);
+        account.MapPost("/login", SignInAsync).RequireRateLimiting(RateLimiting.SignIn);
         account.MapPost("/logout", SignOutAsync);
         return routes;
     }
@@ -19,12 +19,13 @@ public static class AccountEndpoints
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, CredentialVerifier verifier, HttpContext http)
     {
         var target = IsLocal(returnUrl) ? returnUrl! : "/";
-        var profile = await verifier.VerifyAsync(email ?? "", password ?? "");
-        if (profile is null)
+        var check = await verifier.VerifyAsync(email ?? "", password ?? "");
+        if (check.User is not { } profile)
         {
-            return Results.Redirect($"/login?failed=1&returnUrl={Uri.EscapeDataString(target)}");
+            var failed = check.LockedFor is null ? "1" : "locked";
+            return Results.Redirect($"/login?failed={failed}&returnUrl={Uri.EscapeDataString(target)}");
         }
-        var principal = new System.Security.Claims.ClaimsPrincipal(BasicAuthenticationHandler.ToIdentity(profile, AuthSchemes.Cookie));
+        var principal = new System.Security.Claims.ClaimsPrincipal(BasicAuthenticationHandler.ToIdentity(profile, check.SecurityStamp, AuthSchemes.Cookie));
         await http.SignInAsync(AuthSchemes.Cookie, principal);
         return Results.Redirect(target);
     }

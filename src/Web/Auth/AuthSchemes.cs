@@ -36,4 +36,7 @@ public static class AgentOpsClaims
     public const string Email = "email";
     public const string Role = "role";
     public const string Warehouse = "warehouse";
+
+    /// <summary>The user's security stamp when the identity was issued; a session with an older one is signed out.</summary>
+    public const string SecurityStamp = "stamp";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
@@ -37,19 +38,27 @@ public sealed class BasicAuthenticationHandler(
         // A NUL would reach the user grain's key and a storage query that can never succeed.
         if (separator <= 0 || !AgentOps.Common.StorableText.IsStorable(decoded)) return AuthenticateResult.Fail("malformed");
 
-        var profile = await verifier.VerifyAsync(decoded[..separator], decoded[(separator + 1)..]);
-        return profile is null
+        var check = await verifier.VerifyAsync(decoded[..separator], decoded[(separator + 1)..]);
+        if (check.LockedFor is { } lockedFor)
+        {
+            return AuthenticateResult.Fail(Locked, new AuthenticationProperties { Items = { [RetryAfterItem] = lockedFor.Ticks.ToString(CultureInfo.InvariantCulture) } });
+        }
+        return check.User is not { } profile
             ? AuthenticateResult.Fail("invalid")
-            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(ToIdentity(profile, Scheme.Name)), Scheme.Name));
+            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(ToIdentity(profile, check.SecurityStamp, Scheme.Name)), Scheme.Name));
     }
 
-    public static ClaimsIdentity ToIdentity(UserProfile profile, string scheme)
+    private const string Locked = "locked";
+    private const string RetryAfterItem = "agentops.retry_after";
+
+    public static ClaimsIdentity ToIdentity(UserProfile profile, int securityStamp, string scheme)
     {
         var claims = new List<Claim>
         {
             new(AgentOpsClaims.UserId, profile.Id.ToString()),
             new(AgentOpsClaims.Email, profile.Email),
             new(AgentOpsClaims.Role, RoleNames.For(profile.Role)),
+            new(AgentOpsClaims.SecurityStamp, securityStamp.ToString(CultureInfo.InvariantCulture)),
         };
         if (profile.Warehouse is { } warehouse) claims.Add(new Claim(AgentOpsClaims.Warehouse, warehouse));
         return new ClaimsIdentity(claims, scheme, AgentOpsClaims.Email, AgentOpsClaims.Role);
@@ -64,6 +73,11 @@ public sealed class BasicAuthenticationHandler(
             Response.Headers.WWWAuthenticate = "Basic realm=\"bookstore\", charset=\"UTF-8\"";
         }
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure?.Message == Locked && result.Properties?.GetString(RetryAfterItem) is { } ticks)
+        {
+            await ApiErrors.WriteRateLimitedAsync(Context, TimeSpan.FromTicks(long.Parse(ticks, CultureInfo.InvariantCulture)), CredentialCheck.LockedMessage);
+            return;
+        }
         var (code, message) = result.Failure is null
             ? ("auth.missing_credentials", "Sign in with HTTP Basic (email:password).")
             : ("auth.invalid_credentials", "E-mail or password is wrong.");

@@ -8,23 +8,42 @@ using Microsoft.Extensions.Options;
 namespace AgentOps.Web.Auth;
 
 /// <summary>
-/// Checks e-mail and password against the user grain. A successful check is remembered for a short while
-/// under a hash of the credentials, so a busy client does not pay for BCrypt on every request.
+/// Checks e-mail and password for every way in (HTTP Basic, the login endpoint, the UI's sign-in) against the user
+/// grain, which counts wrong passwords and locks the account (cluster-wide). A successful check is remembered for a
+/// short while under a hash of the credentials, so a busy client does not pay for BCrypt on every request; each use
+/// of it still asks the user grain for the security stamp (cheap, no hashing), so a changed password or role ends it.
 /// </summary>
 public sealed class CredentialVerifier(IGrainFactory grains, IMemoryCache cache, IOptions<SecurityOptions> options)
 {
-    public async Task<UserProfile?> VerifyAsync(string email, string password)
+    public async Task<CredentialCheck> VerifyAsync(string email, string password)
     {
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || string.IsNullOrEmpty(password) || password.Length > 128) return null;
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || string.IsNullOrEmpty(password) || password.Length > 128) return CredentialCheck.Wrong;
         var normalized = UserRules.NormalizeEmail(email);
+        var user = grains.GetGrain<IUserGrain>(normalized);
         var key = "cred:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{normalized}\n{password}")));
-        if (cache.TryGetValue(key, out UserProfile? known)) return known;
-
-        var profile = await grains.GetGrain<IUserGrain>(normalized).VerifyPasswordAsync(password);
-        if (profile is not null)
+        if (cache.TryGetValue(key, out CredentialCheck? known) && known is not null)
         {
-            cache.Set(key, profile, options.Value.CredentialCacheDuration);
+            if (await user.GetSecurityStampAsync() == known.SecurityStamp) return known;
+            cache.Remove(key);
         }
-        return profile;
+
+        var result = await user.SignInAsync(password);
+        var check = new CredentialCheck(result.User, result.SecurityStamp, result.LockedFor);
+        if (check.User is not null && options.Value.CredentialCacheDuration > TimeSpan.Zero)
+        {
+            cache.Set(key, check, options.Value.CredentialCacheDuration);
+        }
+        return check;
     }
+
+    /// <summary>The user's current security stamp; null when the user no longer exists.</summary>
+    public Task<int?> CurrentStampAsync(string email) => grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(email)).GetSecurityStampAsync();
+}
+
+/// <summary>A matching password gives the user; a locked account gives how long until it may be tried again.</summary>
+public sealed record CredentialCheck(UserProfile? User, int SecurityStamp, TimeSpan? LockedFor)
+{
+    public static readonly CredentialCheck Wrong = new(null, 0, null);
+
+    public const string LockedMessage = "Too many failed sign-ins for this account; try again later.";
 }

@@ -15,7 +15,10 @@ public sealed record WarehouseRow(WarehouseRegistration Registration, WarehouseS
 /// <summary>One book's stock: the cached view per warehouse, and the drift the last reconciliation found.</summary>
 public sealed record InventoryRow(Book Book, ImmutableArray<WarehouseStock> Stock, ImmutableArray<InventoryDrift> Drift);
 
-/// <summary>What the Blazor bookstore pages do, through the Orleans client; mutations are checked for STORE_ADMIN here.</summary>
+/// <summary>
+/// What the Blazor bookstore pages do, through the Orleans client. Warehouses (health, faults), inventory and
+/// reconciliation are STORE_ADMIN only, as over HTTP: checked here as well as on the pages.
+/// </summary>
 public sealed class BookstoreUiService(IClusterClient client, AuthenticationStateProvider authentication)
 {
     public async Task<bool> IsAdminAsync() => (await UserAsync()).IsStoreAdmin();
@@ -31,6 +34,7 @@ public sealed class BookstoreUiService(IClusterClient client, AuthenticationStat
 
     public async Task<IReadOnlyList<WarehouseRow>> WarehousesAsync()
     {
+        if (!await IsAdminAsync()) throw new UnauthorizedAccessException("Only a STORE_ADMIN can see warehouses.");
         var registrations = await client.GetGrain<IWarehouseRegistryGrain>(0).ListAsync();
         var snapshots = await Task.WhenAll(registrations.Select(async r =>
         {
@@ -48,6 +52,7 @@ public sealed class BookstoreUiService(IClusterClient client, AuthenticationStat
 
     public async Task<(IReadOnlyList<InventoryRow> Rows, ReconciliationReport? Last)> InventoryAsync()
     {
+        if (!await IsAdminAsync()) throw new UnauthorizedAccessException("Only a STORE_ADMIN can see inventory and reconciliation.");
         var books = (await BooksAsync()).ToDictionary(b => b.Id);
         var shards = await Task.WhenAll(Enumerable.Range(0, InventoryShards.Count).Select(i => client.GetGrain<IInventoryCacheGrain>(i).GetAllAsync()));
         var last = await client.GetGrain<IReconciliationGrain>(0).GetLastAsync();

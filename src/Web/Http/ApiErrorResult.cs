@@ -14,12 +14,15 @@ public sealed class ApiErrorResult(int statusCode, string errorCode, string mess
 
     public string ErrorCode { get; } = errorCode;
 
-    public Task ExecuteAsync(HttpContext httpContext) =>
-        ApiErrors.WriteAsync(httpContext, StatusCode, ErrorCode, message, details);
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (details?.GetValueOrDefault(Errors.RetryAfterSeconds) is { } retryAfter) httpContext.Response.Headers.RetryAfter = retryAfter;
+        return ApiErrors.WriteAsync(httpContext, StatusCode, ErrorCode, message, details);
+    }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
-        foreach (var status in new[] { 400, 401, 403, 404, 409 })
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 422, 429 })
         {
             builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ApiError), ["application/json"]));
         }
@@ -46,8 +49,20 @@ public static class ApiErrors
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
+
+    /// <summary>429 <c>rate_limit.exceeded</c> with a Retry-After header (whole seconds, at least 1).</summary>
+    public static Task WriteRateLimitedAsync(HttpContext context, TimeSpan retryAfter, string message)
+    {
+        if (context.Response.HasStarted) return Task.CompletedTask;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = seconds;
+        return WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate_limit.exceeded", message,
+            new Dictionary<string, string> { [Errors.RetryAfterSeconds] = seconds });
+    }
 
     public static async Task WriteAsync(HttpContext context, int status, string code, string message, IReadOnlyDictionary<string, string>? details = null)
     {

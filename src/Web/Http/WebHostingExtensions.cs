@@ -45,9 +45,11 @@ public static class WebHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<CredentialVerifier>();
+        builder.Services.AddSingleton<RunLauncher>();
         builder.Services.AddSingleton<StockView>();
         builder.Services.AddSingleton<CatalogReadCache>();
         builder.Services.AddAgentOpsAgents(configuration);
+        builder.Services.AddAgentOpsRateLimits();
 
         builder.Services.AddAuthentication(AuthSchemes.Auto)
             .AddPolicyScheme(AuthSchemes.Auto, "Basic, Bearer or the UI cookie", o => o.ForwardDefaultSelector = SelectScheme)
@@ -62,6 +64,7 @@ public static class WebHostingExtensions
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = SessionRevalidation.ValidateCookieAsync;
             });
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Cookie).RequireAuthenticatedUser().Build())
@@ -86,6 +89,7 @@ public static class WebHostingExtensions
         // The approvers' web UI: Blazor interactive server rendering with MudBlazor.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<AgentsUiService>();
         builder.Services.AddScoped<BookstoreUiService>();
@@ -105,8 +109,12 @@ public static class WebHostingExtensions
                 415 => ApiErrors.WriteAsync(context.HttpContext, 415, "validation.unsupported_media_type", "Send the body as application/json."),
                 var status => ApiErrors.WriteAsync(context.HttpContext, status, status >= 500 ? "internal.error" : "validation.bad_request", "The request failed."),
             });
+        // Before authentication: a refused sign-in attempt costs no password hash.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        var observability = app.Configuration.ReadObservability();
+        if (observability.Dashboard) app.UseMiddleware<DashboardGuard>(observability);
         app.UseAntiforgery();
 
         app.MapOpenApi();
@@ -118,10 +126,10 @@ public static class WebHostingExtensions
         app.MapWarehousesApi();
         app.MapAgentsApi();
 
-        var observability = app.Configuration.ReadObservability();
         if (observability.Prometheus)
         {
-            app.MapPrometheusScrapingEndpoint(observability.PrometheusPath);
+            app.MapPrometheusScrapingEndpoint(observability.PrometheusPath, meterProvider: null,
+                configureBranchedPipeline: branch => branch.UseMiddleware<MetricsGuard>(observability), optionsName: null);
         }
         if (observability.Dashboard)
         {

@@ -152,7 +152,7 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
         var restart = childView.Events.Select(e => e.Event).OfType<ToolProposed>().Single(p => p.ToolName == "restart_warehouse");
         Assert.DoesNotContain(childView.Events, e => e.Event is ToolResult r && r.CallId == restart.CallId);
         Assert.Equal(FaultKind.Offline, (await Grains.GetGrain<IWarehouseGrain>(warehouse).GetSnapshotAsync()).Fault!.Kind);
-        Assert.DoesNotContain(await Grains.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(500), p => p.RootRunId == run);
+        Assert.DoesNotContain((await Grains.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(new ApprovalQuery(Limit: 500))).Approvals, p => p.RootRunId == run);
 
         Assert.Equal("state.conflict", (await Grains.GetGrain<IAgentRunGrain>(run).CancelAsync("again", "admin")).Error!.Code);
     }

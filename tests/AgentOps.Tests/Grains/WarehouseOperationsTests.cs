@@ -70,9 +70,9 @@ public sealed class WarehouseOperationsTests(MemoryClusterFixture fixture)
         Assert.Contains(books, b => b.Title == "The Great Gatsby");
         Assert.Contains(books, b => b.Title == "1984");
         Assert.Contains(books, b => b.Title == "The Hobbit");
-        var admin = await _grains.GetGrain<AgentOps.Users.IUserGrain>("admin@bookstore.com").VerifyPasswordAsync("admin123");
+        var admin = (await _grains.GetGrain<AgentOps.Users.IUserGrain>("admin@bookstore.com").SignInAsync("admin123")).User;
         Assert.Equal(AgentOps.Users.UserRole.StoreAdmin, admin!.Role);
-        Assert.Null(await _grains.GetGrain<AgentOps.Users.IUserGrain>("admin@bookstore.com").VerifyPasswordAsync("wrong"));
+        Assert.Null((await _grains.GetGrain<AgentOps.Users.IUserGrain>("admin@bookstore.com").SignInAsync("wrong")).User);
         var hobbit = books.Single(b => b.Title == "The Hobbit");
         Assert.Equal(10, await Scenario.StockAsync(_grains, "alpha", hobbit.Id));
         Assert.Equal(10, await Scenario.StockAsync(_grains, "beta", hobbit.Id));

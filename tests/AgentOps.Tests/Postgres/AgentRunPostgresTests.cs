@@ -59,7 +59,7 @@ public sealed class AgentRunPostgresTests
             Assert.Equal(before.PendingTool, after.PendingTool);
             Assert.Equal(before.Events.Select(e => (e.Id, e.Sequence, JournalCodec.TypeOf(e.Event))), after.Events.Select(e => (e.Id, e.Sequence, JournalCodec.TypeOf(e.Event))));
             Assert.Equal(7, await Scenario.StockAsync(cluster.GrainFactory, warehouse, book));
-            Assert.Contains(await cluster.GrainFactory.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(100), p => p.RunId == run);
+            Assert.Contains((await cluster.GrainFactory.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(new ApprovalQuery(Limit: 100))).Approvals, p => p.RunId == run);
 
             Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin", after.PendingTool!.CallId))).Error);
             var done = await Runs.WaitForAsync(cluster.GrainFactory, run, RunStatus.Completed);
