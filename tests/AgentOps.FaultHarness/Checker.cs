@@ -685,9 +685,9 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
                 Violate("effect_applied_twice", $"{group.Key.Kind} of {group.Key.Subject} by run {group.Key.Actor}: {group.Count()} times in the ops event log, {approved} approved call(s)");
         }
 
+        foreach (var target in ledger.SetStockTargets) CheckSetStockTarget(target, calls, current);
         foreach (var claim in ledger.Runs.Values)
         {
-            if (claim.SetStock is { } target) CheckSetStockTarget(claim, target, calls, current);
             if (claim.TargetOrder is { } order) CheckOrderTarget(claim, order, calls, orders, stored);
         }
         // Agent books no run targets at a warehouse stay at their initial stock.
@@ -695,7 +695,7 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
         {
             foreach (var warehouse in SchedulePlan.Warehouses)
             {
-                if (ledger.Runs.Values.Any(r => r.SetStock is { } t && t.Book.Id == book.Id && t.Warehouse == warehouse)) continue;
+                if (ledger.SetStockTargets.Any(t => t.Book.Id == book.Id && t.Warehouse == warehouse)) continue;
                 var now = current.GetValueOrDefault((warehouse, book.Id), -1);
                 if (now != SchedulePlan.AgentBookInitialStock)
                     Violate("stock_changed_without_cause", $"{warehouse}/{book.Title}: nothing was to change it from {SchedulePlan.AgentBookInitialStock}, it is {now}");
@@ -703,11 +703,11 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
         }
     }
 
-    private void CheckSetStockTarget(RunClaim claim, SetStockTarget target, Dictionary<string, CallFacts> calls, Dictionary<(string Warehouse, Guid Book), int> current)
+    private void CheckSetStockTarget(SetStockTarget target, Dictionary<string, CallFacts> calls, Dictionary<(string Warehouse, Guid Book), int> current)
     {
         var mine = calls.Values.Where(c => c.Tool == "set_stock" && Arg(c, "book_id") is { } b && Guid.TryParse(b, out var id) && id == target.Book.Id).ToList();
         var now = current.GetValueOrDefault((target.Warehouse, target.Book.Id), -1);
-        var where = $"{target.Warehouse}/{target.Book.Title} (run {claim.Id})";
+        var where = $"{target.Warehouse}/{target.Book.Title} (run {target.Run?.ToString() ?? "whose start got no answer"})";
         if (mine.Count > 1)
         {
             Violate("set_stock_proposed_twice", $"{where}: {mine.Count} set_stock calls for one prompt ({string.Join(", ", mine.Select(c => c.CallId))})");

@@ -106,11 +106,11 @@ public sealed class Cluster : IAsyncDisposable
             With(common, ("AgentOps__Cluster__SiloPort", _siloPorts[1]), ("AgentOps__Cluster__GatewayPort", _gatewayPorts[1])),
             Path.Combine(Logs, $"s{schedule}-silo2.log"));
 
-        // The web process applies the schema and seeds; silo 2 joins once it has.
+        // Both at once, as run.sh starts them: the schema is applied under an advisory lock and seeding is idempotent.
         Web.Start();
+        Silo2.Start();
         if (!await WaitWebHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken))
             throw new InvalidOperationException($"The web process did not become healthy; see {Web.LogPath}.");
-        Silo2.Start();
         if (!await WaitSiloActiveAsync(Silo2, TimeSpan.FromSeconds(90), cancellationToken))
             throw new InvalidOperationException($"Silo 2 did not join the cluster; see {Silo2.LogPath}.");
 

@@ -30,6 +30,9 @@ public sealed class SetStockTarget(string warehouse, BookInfo book, int initial,
 
     /// <summary>The harness set the tripwire value after the call's success was journaled: null not tried, true acknowledged, false unknown.</summary>
     public bool? SentinelSet { get; set; }
+
+    /// <summary>The run asked to make the call; null when starting it got no definite answer (it may exist all the same).</summary>
+    public Guid? Run { get; set; }
 }
 
 /// <summary>A run the harness started (201) and what it did with it.</summary>
@@ -63,6 +66,9 @@ public sealed class Ledger
     public ConcurrentBag<DecisionClaim> Decisions { get; } = [];
 
     public ConcurrentBag<ShipmentClaim> Shipments { get; } = [];
+
+    /// <summary>Every (warehouse, agent book) a set-stock run was asked to change, whether or not its start was acknowledged.</summary>
+    public ConcurrentBag<SetStockTarget> SetStockTargets { get; } = [];
 
     /// <summary>Orders a retry or cancel run already targets: each order is the target of at most one run, so effects are attributable.</summary>
     public ConcurrentDictionary<Guid, Guid> TargetedOrders { get; } = new();

@@ -32,7 +32,7 @@ public sealed record ScheduleResult(
 public sealed class ScheduleRunner(HarnessOptions options, Cluster cluster, Action<string> log)
 {
     /// <summary>How long operations still in flight may take after the schedule's duration (each is bounded on its own too).</summary>
-    private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(120);
+    private TimeSpan DrainPatience => TimeSpan.FromSeconds(Math.Max(30, options.Duration.TotalSeconds));
 
     public async Task<ScheduleResult> RunAsync(int index, CancellationToken cancellationToken)
     {

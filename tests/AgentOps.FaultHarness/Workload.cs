@@ -203,6 +203,8 @@ public sealed class Workload(SchedulePlan plan, FrontDoor door, Ledger ledger, A
             case RunKind.SetStock:
                 var book = ledger.AgentBooks[op.AgentBook];
                 target = new SetStockTarget(op.Warehouse, book, SchedulePlan.AgentBookInitialStock, op.Quantity, op.EditedQuantity, op.Sentinel);
+                // Known before the start is sent: a run whose start got no answer may exist and act all the same.
+                ledger.SetStockTargets.Add(target);
                 prompt = $"Set stock of {book.Title} at {op.Warehouse} to {op.Quantity}";
                 agentType = "inventory";
                 break;
@@ -250,6 +252,7 @@ public sealed class Workload(SchedulePlan plan, FrontDoor door, Ledger ledger, A
             return;
         }
         var runId = started.Json.GetProperty("id").GetGuid();
+        if (target is not null) target.Run = runId;
         var claim = new RunClaim(op.Index, runId, op.Kind, op.Orchestrated, op.Decision, prompt)
         {
             SetStock = target,
