@@ -47,6 +47,29 @@ for dir in "${TMPDIR:-/tmp}"/agentops-test-pg-*; do
 done
 
 passed=0; failed=0; skipped=0; found=0
+harness_passed=0; harness_failed=0; harness_skipped=0
+# The fault harness (tests/AgentOps.FaultHarness): the real system on its own PostgreSQL, 3 short fixed-seed
+# schedules of workload with kill -9 / SIGSTOP / connection faults, then the invariant checks. It counts as one test.
+# AGENTOPS_FAULT_HARNESS=0 skips it (counted as skipped).
+if [ "${AGENTOPS_FAULT_HARNESS:-1}" = 0 ]; then
+  log "fault harness skipped (AGENTOPS_FAULT_HARNESS=0)"
+  harness_skipped=1
+else
+  log "running the fault harness: 3 schedules, seed 1"
+  timeout 600 dotnet "$ROOT/tests/AgentOps.FaultHarness/bin/Release/net10.0/AgentOps.FaultHarness.dll" --no-build \
+    --schedules 3 --seed 1 --duration 15 --approval-timeout 8 \
+    >"$RESULTS/fault-harness.out" 2>"$RESULTS/fault-harness.err"
+  harness_status=$?
+  cat "$RESULTS/fault-harness.out"
+  if [ "$harness_status" = 0 ]; then
+    harness_passed=1
+  else
+    harness_failed=1
+    log "the fault harness exited with $harness_status; its violations (full log: $RESULTS/fault-harness.err):"
+    grep -E '^  [a-z_]+: ' "$RESULTS/fault-harness.err" | head -n 40
+  fi
+fi
+
 for trx in "$RESULTS"/*.trx; do
   [ -f "$trx" ] || continue
   found=1
@@ -62,5 +85,6 @@ if [ "$found" = 0 ] || { [ "$status" != 0 ] && [ "$failed" = 0 ]; }; then
   # The runner failed without reporting a failed test (crash, hang, no results): count it as a failure.
   failed=$((failed + 1))
 fi
+passed=$((passed + harness_passed)); failed=$((failed + harness_failed)); skipped=$((skipped + harness_skipped))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$status" = 0 ]

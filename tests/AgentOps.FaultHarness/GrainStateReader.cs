@@ -1,0 +1,79 @@
+using AgentOps.OpsEvents;
+using AgentOps.Orders;
+using AgentOps.Warehouses;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Serialization;
+
+namespace AgentOps.FaultHarness;
+
+/// <summary>The durable grain state the checker needs, as PostgreSQL holds it.</summary>
+public sealed record StoredState(
+    IReadOnlyDictionary<string, WarehouseState> Warehouses,
+    IReadOnlyDictionary<Guid, OrderState> Orders,
+    IReadOnlyList<OpsEvent> OpsEvents,
+    int Undecodable);
+
+/// <summary>
+/// Reads grain state rows of <c>agentops_grain_state</c> and decodes them with the Orleans serializer, the way the
+/// silos wrote them (binary payloads of the state classes in src/Grains). Only the checker uses it, after recovery:
+/// it shows what storage holds — the operations each grain recorded as applied (by call id), the shipments a
+/// warehouse has not archived yet, the ops event log — independently of what the API answers.
+/// </summary>
+public sealed class GrainStateReader : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly Serializer _serializer;
+
+    public GrainStateReader()
+    {
+        _services = new ServiceCollection()
+            .AddSerializer(b => b.AddAssembly(typeof(WarehouseState).Assembly).AddAssembly(typeof(ShipmentConfirmation).Assembly))
+            .BuildServiceProvider();
+        _serializer = _services.GetRequiredService<Serializer>();
+    }
+
+    public async Task<StoredState> ReadAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var warehouses = new Dictionary<string, WarehouseState>(StringComparer.Ordinal);
+        var orders = new Dictionary<Guid, OrderState>();
+        var events = new List<OpsEvent>();
+        var undecodable = 0;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT grain_type, grain_id_ext, payload_binary FROM agentops_grain_state
+             WHERE payload_binary IS NOT NULL AND grain_type IN ('warehouse', 'order', 'ops-events')
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var type = reader.GetString(0);
+            var key = reader.GetString(1);
+            var payload = (byte[])reader[2];
+            try
+            {
+                switch (type)
+                {
+                    case "warehouse":
+                        warehouses[key] = _serializer.Deserialize<WarehouseState>(payload) ?? throw new InvalidDataException("empty warehouse state");
+                        break;
+                    case "order":
+                        var order = _serializer.Deserialize<OrderState>(payload);
+                        if (order?.Order is { } snapshot) orders[snapshot.Id] = order;
+                        break;
+                    case "ops-events":
+                        events.AddRange(_serializer.Deserialize<OpsEventLogState>(payload)?.Events ?? []);
+                        break;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                undecodable++;
+            }
+        }
+        return new StoredState(warehouses, orders, events, undecodable);
+    }
+
+    public void Dispose() => _services.Dispose();
+}
