@@ -223,11 +223,8 @@ public sealed class OrderGrain(
         };
         state.State.Unanswered = null;
         await WriteAsync();
+        // (The warehouse told the inventory cache when the shipment became durable.)
         await orders.SetStatusAsync(OrderId, OrderStatus.Shipped, now);
-
-        var cacheUpdates = confirmation.Remaining.GroupBy(l => InventoryShards.For(l.BookId)).Select(shard =>
-            GrainFactory.GetGrain<IInventoryCacheGrain>(shard.Key).RecordAsync(confirmation.Warehouse, [.. shard], confirmation.ShippedAt));
-        await Task.WhenAll(cacheUpdates);
     }
 
     private async Task MarkFailedAsync(string reason)

@@ -24,6 +24,7 @@ public sealed class WarehouseGrain(
     private const int ShipmentsShown = 1000;
 
     private IGrainTimer? _archiveTimer;
+    private IGrainTimer? _announce;
 
     // Group commit: every change bumps _changes; a caller waits until a write that started after its change is done.
     private long _changes;
@@ -41,6 +42,8 @@ public sealed class WarehouseGrain(
         var period = options.Value.ShipmentArchivePeriod;
         // Interleaves with shipments (archiving is safe alongside them), so a busy warehouse still archives.
         _archiveTimer = this.RegisterGrainTimer(ArchiveAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
+        // A previous activation may have died between a durable stock change and telling the store's cache: tell it now.
+        _announce = this.RegisterGrainTimer(AnnounceStockAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
         return Task.CompletedTask;
     }
 
@@ -115,7 +118,11 @@ public sealed class WarehouseGrain(
     {
         // This method interleaves, and a slow fault makes it wait: an instruction for an order whose shipment is
         // being carried out waits for that one and gets its answer, instead of passing the checks a second time.
-        if (_shipping.TryGetValue(request.OrderId, out var running)) return await running;
+        if (_shipping.TryGetValue(request.OrderId, out var running))
+        {
+            var first = await running;
+            return first.Confirmation is null ? first : first with { Replayed = true };
+        }
         var shipping = ShipOnceAsync(request);
         _shipping[request.OrderId] = shipping;
         try
@@ -179,6 +186,8 @@ public sealed class WarehouseGrain(
         state.State.Shipments[request.OrderId] = confirmation;
         state.State.ShippedCount++;
         await PersistAsync();
+        // The warehouse, not the order, tells the cache: the stock change is durable here, whatever happens to the order.
+        await TellCacheAsync(confirmation.Remaining, confirmation.ShippedAt);
         return new ShipmentOutcome(confirmation, null);
     }
 
@@ -298,11 +307,30 @@ public sealed class WarehouseGrain(
         }
     }
 
-    private Task RecordInCacheAsync(ImmutableArray<StockLine> lines)
-    {
-        var at = clock.GetUtcNow();
-        return Task.WhenAll(lines.GroupBy(l => InventoryShards.For(l.BookId)).Select(shard =>
+    private Task RecordInCacheAsync(ImmutableArray<StockLine> lines) => RecordInCacheAsync(lines, clock.GetUtcNow());
+
+    private Task RecordInCacheAsync(ImmutableArray<StockLine> lines, DateTimeOffset at) =>
+        Task.WhenAll(lines.GroupBy(l => InventoryShards.For(l.BookId)).Select(shard =>
             GrainFactory.GetGrain<IInventoryCacheGrain>(shard.Key).RecordAsync(Name, [.. shard], at)));
+
+    /// <summary>Best effort: the cache is repaired by the next announcement or reconciliation if this fails.</summary>
+    private async Task TellCacheAsync(ImmutableArray<StockLine> lines, DateTimeOffset at)
+    {
+        try
+        {
+            await RecordInCacheAsync(lines, at);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Warehouse {Warehouse} could not update the inventory cache", Name);
+        }
+    }
+
+    private async Task AnnounceStockAsync(CancellationToken cancellationToken)
+    {
+        _announce?.Dispose();
+        if (state.State.Stock.Count == 0) return;
+        await TellCacheAsync([.. state.State.Stock.Select(kv => new StockLine(kv.Key, kv.Value))], clock.GetUtcNow());
     }
 
     private Task RecordEventAsync(OpsSeverity severity, string kind, string message) =>
