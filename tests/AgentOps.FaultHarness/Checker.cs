@@ -663,6 +663,9 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
                 Violate("effect_without_call", $"{where} records operation {call} ({effect}), which is no dangerous call in any journal");
             else if (facts.Decision != "approved")
                 Violate("effect_without_approval", $"{where} applied {facts.Tool} call {call} of run {facts.Run} ({effect}) though it was {facts.Decision ?? "never decided"}");
+            else if (effect != "no_fault" && facts.Result?.Str("status") == "error" && !UnknownOutcome(facts.Result))
+                // The journal tells the agent and the approver the call failed, yet storage has its effect.
+                Violate("effect_despite_error_result", $"{where} applied {facts.Tool} call {call} of run {facts.Run} ({effect}) but its TOOL_RESULT says it failed: {Brief(facts.Result)}");
         }
         foreach (var (warehouse, state) in stored.Warehouses)
         {
@@ -721,7 +724,7 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
         var call = mine[0];
         var approvedValue = (call.ApprovedArgs ?? call.Args).TryGetProperty("quantity", out var q) ? q.GetInt32() : -1;
         var success = call.Result?.Str("status") == "success";
-        var unknownOutcome = call.Result is null || (call.Result.Str("status") == "error" && call.Result.Payload.GetRawText().Contains("outcome is unknown", StringComparison.Ordinal));
+        var unknownOutcome = call.Result is null || (call.Result.Str("status") == "error" && UnknownOutcome(call.Result));
         int[] allowed;
         string expectation;
         if (target.SentinelSet == true)
@@ -753,12 +756,17 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
         }
         else
         {
-            allowed = [target.Initial];
-            expectation = $"{target.Initial} (approved but the tool reported an error)";
+            // Approved, and the tool reported an error: an effect all the same is reported from the stored operation log.
+            allowed = [target.Initial, approvedValue];
+            expectation = $"{target.Initial} or {approvedValue} (approved, the tool reported an error)";
         }
-        if (!allowed.Contains(now))
-            Violate(now == target.Proposed && call.ApprovedArgs is not null ? "edited_args_ignored" : "set_stock_effect_wrong",
-                $"{where}: call {call.CallId} — stock is {now}, expected {expectation}");
+        if (allowed.Contains(now)) return;
+        var kind = now == target.Proposed && call.ApprovedArgs is not null && target.Proposed != approvedValue ? "edited_args_ignored"
+            : target.SentinelSet == true && now == approvedValue ? "effect_repeated"
+            : now == approvedValue && call.Decision != "approved" ? "effect_without_approval"
+            : now == approvedValue && call.Result?.Str("status") == "error" ? "effect_despite_error_result"
+            : "set_stock_effect_wrong";
+        Violate(kind, $"{where}: call {call.CallId} — stock is {now}, expected {expectation}{(call.Result is { } r && r.Str("status") == "error" ? $"; its TOOL_RESULT: {Brief(r)}" : "")}");
     }
 
     private void CheckOrderTarget(RunClaim claim, Guid order, Dictionary<string, CallFacts> calls, Dictionary<Guid, JsonElement> orders, StoredState stored)
@@ -815,6 +823,17 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
+
+    /// <summary>The product's own words for a call that may or may not have had its effect (a step timeout).</summary>
+    private static bool UnknownOutcome(JournalEvent result) => result.Payload.GetRawText().Contains("outcome is unknown", StringComparison.Ordinal);
+
+    private static string Brief(JournalEvent result)
+    {
+        var text = result.Payload.TryGetProperty("output_data", out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+            ? e.GetString()! : result.Payload.GetRawText();
+        var line = text.Split('\n')[0];
+        return line.Length > 200 ? line[..200] + "…" : line;
+    }
 
     private static Guid? ActorRun(string message)
     {
