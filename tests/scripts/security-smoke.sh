@@ -12,8 +12,8 @@ say() { printf '%-34s %s\n' "$1" "$2"; }
 # 1. The cluster ports: where they listen, and whether a plain (non-TLS) peer gets an Orleans answer.
 listen=$(ss -ltn "( sport = :$GW )" | awk 'NR>1{print $4}' | tr '\n' ' ')
 say "1 gateway listens on" "${listen:-nothing}"
-tls=$(timeout 5 openssl s_client -connect "127.0.0.1:$GW" -brief </dev/null 2>&1 | grep -m1 -io 'certificate required\|alert\|Protocol version.*\|CONNECTION ESTABLISHED\|wrong version number\|unexpected eof\|errno' )
-say "1 TLS client without a cert" "${tls:-no TLS on this port}"
+# Whether an uncertified Orleans client is refused is proven by tests/AgentOps.Tests/Security/ClusterTlsTests.cs
+# (a plain TLS client's handshake looks complete under TLS 1.3 before the silo rejects it, so no shell probe here).
 
 # 2. A NUL in a prompt.
 alice=$(curl -s "${json[@]}" -X POST "$B/store/auth/register" -d "{\"email\":\"smoke-$RANDOM$RANDOM@example.com\",\"password\":\"smoke-pass1\",\"name\":\"Smoke\"}" | sed -n 's/.*"email":"\([^"]*\)".*/\1/p')
