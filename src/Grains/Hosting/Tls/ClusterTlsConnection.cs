@@ -82,7 +82,7 @@ public sealed class ClusterTlsConnection(X509Certificate2 member, X509Certificat
     private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (certificate is null) return false;
-        using var presented = certificate as X509Certificate2 is { } c ? X509CertificateLoader.LoadCertificate(c.RawData) : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         // Trust is the cluster authority alone: the host name and the machine's trust store play no part.
         return ClusterCertificates.IsIssuedBy(presented, authority);
     }
