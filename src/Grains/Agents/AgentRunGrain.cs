@@ -319,28 +319,27 @@ public sealed class AgentRunGrain(
                 outcome = await tool.ExecuteAsync(invocation, timeout.Token).WaitAsync(Limits.StepTimeout);
             }
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // An unknown outcome is not a failure: the call may still take effect. It stays open (no TOOL_RESULT, so
-            // the planner cannot propose the same action under a new call id) and is sent again with the same call id,
-            // which the bookstore deduplicates, after a pause; RunDecider stops after MaxConsecutiveErrors attempts.
-            logger.LogWarning("Tool {Tool} of run {RunId} did not answer within {Timeout}; call {CallId} will be sent again", pending.ToolName, RunId, Limits.StepTimeout, pending.CallId);
+            // A call that did not come back — a timeout, a silo that died, storage failing behind the target — has an
+            // unknown outcome, not a failed one: the effect may have happened. It stays open (no TOOL_RESULT, so the
+            // planner cannot propose the same action under a new call id) and is sent again with the same call id,
+            // which the bookstore deduplicates; RunDecider stops after MaxConsecutiveErrors attempts. A tool that
+            // refuses a call answers with a failed outcome instead of throwing.
+            var why = e is TimeoutException ? $"did not answer within {Limits.StepTimeout}" : $"did not complete ({e.GetType().Name}: {e.Message})";
+            logger.LogWarning(e, "Tool {Tool} of run {RunId} {Why}; call {CallId} will be sent again", pending.ToolName, RunId, why, pending.CallId);
             await AppendAsync(new SystemError(
-                $"{pending.ToolName} did not answer within {Limits.StepTimeout}; the outcome of call {pending.CallId} is unknown, so it will be sent again with the same call id.",
+                $"{pending.ToolName} {why}; the outcome of call {pending.CallId} is unknown, so it will be sent again with the same call id.",
                 Fatal: false));
+            var pause = Limits.StepTimeout < TimeSpan.FromSeconds(5) ? Limits.StepTimeout : TimeSpan.FromSeconds(5);
             _resendTimer?.Dispose();
             _resendTimer = this.RegisterGrainTimer(() =>
             {
                 _resendTimer?.Dispose();
                 _resendTimer = null;
                 return ContinueAsync();
-            }, new GrainTimerCreationOptions(Limits.StepTimeout, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            }, new GrainTimerCreationOptions(pause, Timeout.InfiniteTimeSpan) { KeepAlive = true });
             return;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            logger.LogWarning(e, "Tool {Tool} of run {RunId} failed", pending.ToolName, RunId);
-            outcome = ToolOutcome.Fail($"{pending.ToolName} failed: {e.Message}");
         }
         await AppendAsync(new ToolResult(pending.CallId, outcome.Output, outcome.Success ? ToolResultStatus.Success : ToolResultStatus.Error));
         AgentOpsMetrics.ToolExecuted(pending.ToolName, outcome.Success);
