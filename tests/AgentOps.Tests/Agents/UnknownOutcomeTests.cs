@@ -44,12 +44,72 @@ public sealed class UnknownOutcomeTests : IAsyncLifetime
         Assert.Equal(1, SlowTool.Effects.Values.Sum(v => v.Count(id => id == run)));
     }
 
+    [Fact]
+    public async Task A_call_whose_answer_is_lost_to_an_exception_after_its_effect_is_not_journaled_as_failed()
+    {
+        // The fault harness saw set_stock take effect while a dropped connection was journaled as its failure.
+        var run = await Runs.StartAsync(_cluster.GrainFactory, "apply the flaky change", FlakyAgent.AgentType);
+
+        var view = await Runs.WaitForAsync(_cluster.GrainFactory, run, RunStatus.Completed);
+
+        var proposed = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolProposed>());
+        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>());
+        Assert.Equal((proposed.CallId, ToolResultStatus.Success), (result.CallId, result.Status));
+        Assert.Contains(view.Events.Select(e => e.Event).OfType<SystemError>(), e => !e.Fatal && e.ErrorDetails.Contains("unknown"));
+        Assert.Equal([run], FlakyTool.Effects[proposed.CallId]);
+    }
+
     private sealed class SlowToolConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddSingleton<IAgentTool, SlowTool>();
             siloBuilder.Services.AddSingleton<IAgent, SlowAgent>();
+            siloBuilder.Services.AddSingleton<IAgentTool, FlakyTool>();
+            siloBuilder.Services.AddSingleton<IAgent, FlakyAgent>();
+        }
+    }
+
+    /// <summary>Applies its change, then loses the answer to an exception the first time; deduplicates on the call id.</summary>
+    private sealed class FlakyTool : AgentTool
+    {
+        public static readonly ConcurrentDictionary<string, List<Guid>> Effects = new();
+
+        public override string Name => "flaky_change";
+        public override string Description => "A change whose first answer is lost.";
+        protected override string SchemaJson => """{"type":"object","properties":{},"additionalProperties":false}""";
+
+        public override bool MayUse(Requester? requester, JsonElement args) => true;
+
+        public override Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
+        {
+            var first = false;
+            Effects.GetOrAdd(call.CallId, _ =>
+            {
+                first = true;
+                return [call.RunId];
+            });
+            return first
+                ? throw new InvalidOperationException("the connection dropped before the answer came back")
+                : Task.FromResult(ToolOutcome.Ok(new { applied = true }));
+        }
+    }
+
+    private sealed class FlakyAgent : IAgent
+    {
+        public const string AgentType = "flaky-test";
+        public string Type => AgentType;
+        public string Description => "Test agent with one flaky tool.";
+        public IReadOnlyList<string> Capabilities => ["flaky"];
+        public IReadOnlyList<string> ToolNames => ["flaky_change"];
+        public IReadOnlyCollection<UserRole> AllowedRoles => [UserRole.StoreAdmin];
+
+        public AgentDecision Plan(AgentContext context)
+        {
+            var last = context.Last("flaky_change");
+            if (last is { Succeeded: true }) return new Finish(null, "The flaky change is applied.");
+            if (context.All("flaky_change").Count() >= 3) return new Finish(null, "Gave up.");
+            return new CallTool("Applying the flaky change.", "flaky_change", "{}");
         }
     }
 
