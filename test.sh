@@ -81,6 +81,12 @@ for trx in "$RESULTS"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+# Name the failed tests last, next to the summary, so a log that shows only its tail still says what failed.
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+    | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/[test.sh] FAILED: \1/'
+done
 if [ "$found" = 0 ] || { [ "$status" != 0 ] && [ "$failed" = 0 ]; }; then
   # The runner failed without reporting a failed test (crash, hang, no results): count it as a failure.
   failed=$((failed + 1))
