@@ -3,6 +3,7 @@ using AgentOps.Agents;
 using AgentOps.Orders;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Warehouses;
+using Npgsql;
 using Orleans.TestingHost;
 
 namespace AgentOps.Tests.Postgres;
@@ -63,7 +64,10 @@ public sealed class FaultToleranceTests
 
             Assert.True(acknowledged.Count >= 60, $"only {acknowledged.Count} orders were acknowledged");
 
-            // Every order that exists reaches an end state (reminders finish the interrupted ones).
+            // Every order that exists reaches an end state (reminders finish the interrupted ones). The rows are the
+            // durable record: an order interrupted before its first state write has a row and no state until then.
+            await Scenario.EventuallyAsync(async () => await PendingRowsAsync(connectionString) == 0,
+                Settle, "every order row is SHIPPED or FAILED");
             var final = new Dictionary<Guid, OrderSnapshot>();
             await Scenario.EventuallyAsync(async () =>
             {
@@ -72,8 +76,10 @@ public sealed class FaultToleranceTests
                 {
                     if (await TryAsync(() => grains.GetGrain<IOrderGrain>(id).GetAsync()) is { } order) final[id] = order;
                 }
-                return final.Values.All(o => o.Status != OrderStatus.Pending) && acknowledged.Keys.All(final.ContainsKey);
-            }, Settle, "every order is SHIPPED or FAILED and every acknowledged order exists");
+                return final.Count == await RowsAsync(connectionString);
+            }, Settle, "every order with a row answers with its state");
+            Assert.DoesNotContain(final.Values, o => o.Status == OrderStatus.Pending);
+            Assert.All(acknowledged.Keys, id => Assert.True(final.ContainsKey(id), $"acknowledged order {id} was lost"));
 
             // An acknowledged end state never changes; an acknowledged PENDING order was finished.
             Assert.All(acknowledged.Where(a => a.Value != OrderStatus.Pending), a => Assert.Equal(a.Value, final[a.Key].Status));
@@ -160,16 +166,17 @@ public sealed class FaultToleranceTests
         try
         {
             var grains = cluster.GrainFactory;
+            // Wait on the order rows, not on grain states: an order interrupted before its first state write has
+            // a PENDING row and no state until the sweeper recovers it (and may ship it then).
+            await Scenario.EventuallyAsync(async () => await PendingRowsAsync(connectionString) == 0,
+                Settle, "the orders interrupted by the stop are finished by their reminders");
             var final = new Dictionary<Guid, OrderSnapshot>();
-            await Scenario.EventuallyAsync(async () =>
+            foreach (var id in attempted)
             {
-                final.Clear();
-                foreach (var id in attempted)
-                {
-                    if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is { } order) final[id] = order;
-                }
-                return final.Values.All(o => o.Status != OrderStatus.Pending);
-            }, Settle, "the orders interrupted by the stop are finished by their reminders");
+                if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is { } order) final[id] = order;
+            }
+            Assert.Equal(await RowsAsync(connectionString), final.Count);
+            Assert.DoesNotContain(final.Values, o => o.Status == OrderStatus.Pending);
 
             Assert.All(acknowledged, a =>
             {
@@ -188,6 +195,20 @@ public sealed class FaultToleranceTests
         {
             await cluster.DisposeAsync();
         }
+    }
+
+    private static async Task<long> PendingRowsAsync(string connectionString) =>
+        await ScalarAsync(connectionString, "SELECT count(*) FROM agentops_orders WHERE status = 'PENDING'");
+
+    private static async Task<long> RowsAsync(string connectionString) =>
+        await ScalarAsync(connectionString, "SELECT count(*) FROM agentops_orders");
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<T?> TryAsync<T>(Func<Task<T?>> call) where T : class
