@@ -281,9 +281,9 @@ public sealed class Checker(Cluster cluster, FrontDoor door, Ledger ledger, Harn
     // ---- shipments ------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Units shipped = the warehouse shipment log: agentops_shipments (archived confirmations), plus confirmations the
-    /// warehouse state still holds (not archived yet, decoded from agentops_grain_state), plus what GET
-    /// /warehouses/{name}/shipments lists (the newest 1000, archived or not). All three must agree on each shipment.
+    /// Units shipped = the warehouse shipment log: agentops_shipments, plus confirmations a warehouse state written by
+    /// an earlier version still holds (decoded from agentops_grain_state; moved to the log on activation), plus what GET
+    /// /warehouses/{name}/shipments lists (the newest 1000). All three must agree on each shipment.
     /// </summary>
     private async Task<Dictionary<(string Warehouse, Guid Order), ShipmentEntry>> CollectShipmentsAsync(List<ShipmentEntry> log, StoredState stored, CancellationToken cancellationToken)
     {

@@ -17,8 +17,8 @@ public sealed record StoredState(
 /// <summary>
 /// Reads grain state rows of <c>agentops_grain_state</c> and decodes them with the Orleans serializer, the way the
 /// silos wrote them (binary payloads of the state classes in src/Grains). Only the checker uses it, after recovery:
-/// it shows what storage holds — the operations each grain recorded as applied (by call id), the shipments a
-/// warehouse has not archived yet, the ops event log — independently of what the API answers.
+/// it shows what storage holds — the operations each grain recorded as applied (by call id), a warehouse's stock rows,
+/// the ops event log — independently of what the API answers.
 /// </summary>
 public sealed class GrainStateReader : IDisposable
 {
@@ -72,7 +72,31 @@ public sealed class GrainStateReader : IDisposable
                 undecodable++;
             }
         }
+        await reader.CloseAsync();
+        await ReadWarehouseRowsAsync(connection, warehouses, cancellationToken);
         return new StoredState(warehouses, orders, events, undecodable);
+    }
+
+    /// <summary>
+    /// A warehouse's stock and the ids of its stock-changing operations are rows (schema 009), not grain state:
+    /// folded into the warehouse's state here so the checks see everything storage says about the warehouse.
+    /// </summary>
+    private static async Task ReadWarehouseRowsAsync(NpgsqlConnection connection, Dictionary<string, WarehouseState> warehouses, CancellationToken cancellationToken)
+    {
+        WarehouseState For(string name) => warehouses.TryGetValue(name, out var state) ? state : warehouses[name] = new WarehouseState();
+        await using (var stock = new NpgsqlCommand("SELECT warehouse, book_id, quantity FROM agentops_warehouse_stock", connection))
+        await using (var rows = await stock.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken)) For(rows.GetString(0)).Stock[rows.GetGuid(1)] = rows.GetInt32(2);
+        }
+        await using (var versions = new NpgsqlCommand("SELECT warehouse, shipped_count FROM agentops_warehouse_versions", connection))
+        await using (var rows = await versions.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken)) For(rows.GetString(0)).ShippedCount = rows.GetInt64(1);
+        }
+        await using var operations = new NpgsqlCommand("SELECT warehouse, operation_id, result FROM agentops_warehouse_operations", connection);
+        await using var ops = await operations.ExecuteReaderAsync(cancellationToken);
+        while (await ops.ReadAsync(cancellationToken)) For(ops.GetString(0)).Operations.Results[ops.GetString(1)] = ops.GetString(2);
     }
 
     public void Dispose() => _services.Dispose();

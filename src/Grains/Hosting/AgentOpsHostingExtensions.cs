@@ -137,7 +137,7 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.TryAddSingleton<IRunJournalStore, PostgresRunJournalStore>();
             silo.Services.TryAddSingleton<IOrderStore, PostgresOrderStore>();
-            silo.Services.TryAddSingleton<IShipmentLogStore, PostgresShipmentLogStore>();
+            silo.Services.TryAddSingleton<IWarehouseStore, PostgresWarehouseStore>();
         }
         else
         {
@@ -146,7 +146,7 @@ public static class AgentOpsHostingExtensions
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<IRunJournalStore>(sp => new InMemoryRunJournalStore(ServiceIdOf(sp)));
             silo.Services.TryAddSingleton<IOrderStore>(sp => new InMemoryOrderStore(ServiceIdOf(sp)));
-            silo.Services.TryAddSingleton<IShipmentLogStore>(sp => new InMemoryShipmentLogStore(ServiceIdOf(sp)));
+            silo.Services.TryAddSingleton<IWarehouseStore>(sp => new InMemoryWarehouseStore(ServiceIdOf(sp)));
         }
 
         // Agent runs: journaled grains whose log lives in the journal store; live events on streams.

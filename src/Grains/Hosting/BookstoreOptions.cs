@@ -23,8 +23,11 @@ public sealed class BookstoreOptions
     /// <summary>Delay added by an injected <c>slow</c> fault when none is given.</summary>
     public TimeSpan SlowFaultDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often a warehouse moves new shipment confirmations from its state to the shipment log.</summary>
-    public TimeSpan ShipmentArchivePeriod { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a warehouse remembers the id of a stock-changing operation (an agent's set_stock call), so that the
+    /// same call sent again is answered instead of applied again. Longer than any run waits for an approval.
+    /// </summary>
+    public TimeSpan OperationRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>How often the inventory cache writes its changes to storage.</summary>
     public TimeSpan CacheFlushPeriod { get; set; } = TimeSpan.FromSeconds(1);

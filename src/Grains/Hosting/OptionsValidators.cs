@@ -22,7 +22,7 @@ public sealed class BookstoreOptionsValidator : IValidateOptions<BookstoreOption
         Positive(o.OrderResumePeriod, nameof(o.OrderResumePeriod));
         Positive(o.ShipmentTimeout, nameof(o.ShipmentTimeout));
         Positive(o.CacheFlushPeriod, nameof(o.CacheFlushPeriod));
-        Positive(o.ShipmentArchivePeriod, nameof(o.ShipmentArchivePeriod));
+        Positive(o.OperationRetention, nameof(o.OperationRetention));
         if (o.MaxOrderLines < 1) failures.Add("MaxOrderLines must be at least 1.");
         if (o.MaxQuantityPerLine < 1) failures.Add("MaxQuantityPerLine must be at least 1.");
         if (o.MaxStockPerBook < 1) failures.Add("MaxStockPerBook must be at least 1.");

@@ -9,24 +9,41 @@ using Microsoft.Extensions.Options;
 namespace AgentOps.Warehouses;
 
 /// <summary>
-/// A warehouse's stock and shipment log. A shipment checks and takes stock in one synchronous step (never below
-/// zero) and is confirmed only once a state write containing it has completed. Shipments interleave so that many
-/// can share one write (group commit); a failed write deactivates the grain, so memory that storage does not have
-/// is thrown away and callers, who got an error, ask again.
+/// A warehouse's stock and shipments. A shipment checks and takes stock in one synchronous step (never below zero)
+/// and is confirmed only once a commit containing it is in storage. Shipments interleave so that many share one
+/// commit (group commit), and a commit writes only what changed (<see cref="IWarehouseStore"/>): the stock rows of
+/// the books it touched, the new shipments, the new operation ids. A failed commit discards the activation, so
+/// memory that storage does not have is thrown away and callers, who got an error, ask again.
 /// </summary>
 public sealed class WarehouseGrain(
     [PersistentState("warehouse", StorageNames.Store)] IPersistentState<WarehouseState> state,
-    IShipmentLogStore shipmentLog,
+    IWarehouseStore store,
     IOptions<BookstoreOptions> options,
     TimeProvider clock,
     ILogger<WarehouseGrain> logger) : Grain, IWarehouseGrain
 {
     private const int ShipmentsShown = 1000;
 
-    private IGrainTimer? _archiveTimer;
-    private IGrainTimer? _announce;
+    // Shipments of this activation, to answer a repeated instruction without reading storage; bounded (oldest
+    // forgotten first): a forgotten one is still found in storage, and storage refuses a second shipment of an order.
+    private const int RecentShipmentsKept = 10_000;
 
-    // Group commit: every change bumps _changes; a caller waits until a write that started after its change is done.
+    private IGrainTimer? _announce;
+    private IGrainTimer? _forget;
+
+    private readonly Dictionary<Guid, int> _stock = [];
+    private long _version;
+    private long _shippedCount;
+    private readonly Dictionary<Guid, ShipmentConfirmation> _recent = [];
+    private readonly Queue<Guid> _recentOrder = new();
+    private readonly Dictionary<string, string> _operations = [];
+
+    // Changes not committed yet, taken by the next commit.
+    private Dictionary<Guid, int> _dirtyStock = [];
+    private List<ShipmentConfirmation> _newShipments = [];
+    private Dictionary<string, string> _newOperations = [];
+
+    // Group commit: every change bumps _changes; a caller waits until a commit that started after its change is done.
     private long _changes;
     private long _persisted;
     private Task? _writing;
@@ -37,45 +54,50 @@ public sealed class WarehouseGrain(
 
     private string Name => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var period = options.Value.ShipmentArchivePeriod;
-        // Interleaves with shipments (archiving is safe alongside them), so a busy warehouse still archives.
-        _archiveTimer = this.RegisterGrainTimer(ArchiveAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
+        var record = await store.LoadAsync(Name);
+        (_version, _shippedCount) = (record.Version, record.ShippedCount);
+        foreach (var (book, quantity) in record.Stock) _stock[book] = quantity;
+        if (state.State.HasUnmigratedRows) await MigrateStateToRowsAsync(record);
+
         // A previous activation may have died between a durable stock change and telling the store's cache: tell it now.
         _announce = this.RegisterGrainTimer(AnnounceStockAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
+        var retention = options.Value.OperationRetention;
+        var period = retention < TimeSpan.FromHours(1) ? retention : TimeSpan.FromHours(1);
+        _forget = this.RegisterGrainTimer(ForgetOldOperationsAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
+    }
+
+    /// <summary>
+    /// Moves the stock and unarchived shipments that an earlier version kept in the grain state to the rows. Runs
+    /// before the activation serves a call, so if it is interrupted the next activation moves the same values again.
+    /// </summary>
+    private async Task MigrateStateToRowsAsync(WarehouseRecord record)
+    {
+        if (record.Version == 0)
+        {
+            _version = await store.CommitAsync(Name, 0, new WarehouseCommit(
+                state.State.Stock, [], new Dictionary<string, string>(), [.. state.State.Shipments.Values], state.State.ShippedCount));
+            foreach (var (book, quantity) in state.State.Stock) _stock[book] = quantity;
+            _shippedCount = state.State.ShippedCount;
+            logger.LogInformation("Warehouse {Warehouse}: stock of {Books} books and {Shipments} shipments moved from the grain state to the warehouse rows",
+                Name, state.State.Stock.Count, state.State.Shipments.Count);
+        }
+        state.State.Stock = [];
+        state.State.Shipments = [];
+        state.State.ShippedCount = 0;
+        await state.WriteOrDiscardAsync(GrainContext, logger);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _announce?.Dispose();
+        _forget?.Dispose();
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        _archiveTimer?.Dispose();
-        try
-        {
-            await ArchiveAsync();
-        }
-        catch (Exception e)
-        {
-            // Nothing is lost: unarchived confirmations stay in the state and are archived by the next activation.
-            logger.LogWarning(e, "Could not archive the shipments of warehouse {Warehouse} at deactivation", Name);
-        }
-    }
-
-    /// <summary>Moves confirmations from the state to the shipment log: log first, then the smaller state.</summary>
-    private async Task ArchiveAsync()
-    {
-        if (state.State.Shipments.Count == 0) return;
-        var batch = state.State.Shipments.Values.ToList();
-        // Only confirmations whose stock change is in storage may reach the log: a shipment found in the log is
-        // replayed to its order as done, so archiving one whose write then failed would lose its stock change.
-        await DurableAsync();
-        await shipmentLog.AppendAsync(Name, batch);
-        foreach (var c in batch) state.State.Shipments.Remove(c.OrderId);
-        await PersistAsync();
-    }
-
     public Task<WarehouseSnapshot> GetSnapshotAsync() => Task.FromResult(new WarehouseSnapshot(
-        Name, state.State.Fault, state.State.Stock.Count, state.State.Stock.Values.Sum(q => (long)q), (int)Math.Min(int.MaxValue, state.State.ShippedCount)));
+        Name, state.State.Fault, _stock.Count, _stock.Values.Sum(q => (long)q), (int)Math.Min(int.MaxValue, _shippedCount)));
 
     public async Task<DateTimeOffset> PingAsync()
     {
@@ -84,34 +106,63 @@ public sealed class WarehouseGrain(
     }
 
     public Task<ImmutableArray<StockLine>> GetStockAsync() =>
-        Task.FromResult(state.State.Stock.Select(kv => new StockLine(kv.Key, kv.Value)).ToImmutableArray());
+        Task.FromResult(_stock.Select(kv => new StockLine(kv.Key, kv.Value)).ToImmutableArray());
 
     public Task<StockLine?> GetBookStockAsync(Guid bookId) =>
-        Task.FromResult(state.State.Stock.TryGetValue(bookId, out var quantity) ? new StockLine(bookId, quantity) : null);
+        Task.FromResult(_stock.TryGetValue(bookId, out var quantity) ? new StockLine(bookId, quantity) : null);
 
     public async Task<OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy, string? operationId = null)
     {
-        if (state.State.Operations.TryGet(operationId, out _))
+        if (operationId is not null)
         {
-            // The first call's write may still be under way (this method interleaves): answer once it is durable.
-            await DurableAsync();
-            return null;
+            if (await IsAppliedAsync(operationId)) return null;
         }
         if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid) return invalid;
-        foreach (var line in lines) state.State.Stock[line.BookId] = line.Quantity;
-        state.State.Operations.Record(operationId, "set");
+        foreach (var line in lines) SetQuantity(line.BookId, line.Quantity);
+        if (operationId is not null)
+        {
+            _operations[operationId] = "set";
+            _newOperations[operationId] = "set";
+        }
         await PersistAsync();
         await RecordInCacheAsync(lines);
         return null;
     }
 
+    /// <summary>Whether a stock-changing operation was applied before; answers only once it is durable.</summary>
+    private async Task<bool> IsAppliedAsync(string operationId)
+    {
+        if (_operations.ContainsKey(operationId) || state.State.Operations.TryGet(operationId, out _))
+        {
+            // The first call's commit may still be under way (this method interleaves): answer once it is durable.
+            await DurableAsync();
+            return true;
+        }
+        if (await store.FindOperationAsync(Name, operationId) is { } result)
+        {
+            _operations.TryAdd(operationId, result);
+            return true;
+        }
+        // Another call with this id may have been applied while storage was read.
+        if (!_operations.ContainsKey(operationId)) return false;
+        await DurableAsync();
+        return true;
+    }
+
     public async Task<int> SeedStockAsync(ImmutableArray<StockLine> lines)
     {
-        var added = lines.Where(l => state.State.Stock.TryAdd(l.BookId, l.Quantity)).ToImmutableArray();
+        var added = lines.Where(l => !_stock.ContainsKey(l.BookId)).ToImmutableArray();
         if (added.IsEmpty) return 0;
+        foreach (var line in added) SetQuantity(line.BookId, line.Quantity);
         await PersistAsync();
         await RecordInCacheAsync(added);
         return added.Length;
+    }
+
+    private void SetQuantity(Guid bookId, int quantity)
+    {
+        _stock[bookId] = quantity;
+        _dirtyStock[bookId] = quantity;
     }
 
     public async Task<ShipmentOutcome> ShipAsync(ShipmentRequest request)
@@ -138,22 +189,13 @@ public sealed class WarehouseGrain(
     private async Task<ShipmentOutcome> ShipOnceAsync(ShipmentRequest request)
     {
         // Idempotency comes first: a repeated instruction is answered even while a fault is active.
-        if (state.State.Shipments.TryGetValue(request.OrderId, out var earlier))
+        if (await RecentAsync(request.OrderId) is { } earlier) return new ShipmentOutcome(earlier, null, Replayed: true);
+        if (request.MayBeRepeat && await store.FindShipmentAsync(Name, request.OrderId) is { } stored)
         {
-            // The first instruction's write may still be under way: confirm only what storage has.
-            await DurableAsync();
-            return new ShipmentOutcome(earlier, null, Replayed: true);
+            return new ShipmentOutcome(stored, null, Replayed: true);
         }
-        if (request.MayBeRepeat && await shipmentLog.FindAsync(Name, request.OrderId) is { } archived)
-        {
-            return new ShipmentOutcome(archived, null, Replayed: true);
-        }
-        // Other shipments ran while the log was read: look again before deciding.
-        if (state.State.Shipments.TryGetValue(request.OrderId, out earlier))
-        {
-            await DurableAsync();
-            return new ShipmentOutcome(earlier, null, Replayed: true);
-        }
+        // Other shipments ran while storage was read: look again before deciding.
+        if (await RecentAsync(request.OrderId) is { } meanwhile) return new ShipmentOutcome(meanwhile, null, Replayed: true);
         if (StockLedger.ValidateShipment(request.Items, options.Value.MaxStockPerBook) is { } invalid)
         {
             return new ShipmentOutcome(null, invalid);
@@ -166,14 +208,10 @@ public sealed class WarehouseGrain(
         {
             return new ShipmentOutcome(null, Errors.Unavailable("warehouse.offline", e.Message));
         }
-        // Shipments of other orders ran during the delay, and archiving may have moved one to the log: look again.
-        if (state.State.Shipments.TryGetValue(request.OrderId, out earlier))
-        {
-            await DurableAsync();
-            return new ShipmentOutcome(earlier, null, Replayed: true);
-        }
+        // Shipments of other orders ran during the delay: look again.
+        if (await RecentAsync(request.OrderId) is { } delayed) return new ShipmentOutcome(delayed, null, Replayed: true);
 
-        var decision = StockLedger.Decide(state.State.Stock, request.Items);
+        var decision = StockLedger.Decide(_stock, request.Items);
         if (!decision.CanShip)
         {
             return new ShipmentOutcome(null, Errors.Conflict($"Warehouse {Name} does not hold the complete order.",
@@ -182,13 +220,30 @@ public sealed class WarehouseGrain(
 
         // Decide and take the stock without awaiting in between: no other shipment can interleave here.
         var confirmation = new ShipmentConfirmation(Guid.NewGuid(), request.OrderId, Name, request.Items, decision.Remaining, clock.GetUtcNow());
-        StockLedger.Apply(state.State.Stock, decision);
-        state.State.Shipments[request.OrderId] = confirmation;
-        state.State.ShippedCount++;
+        StockLedger.Apply(_stock, decision);
+        foreach (var line in decision.Remaining) _dirtyStock[line.BookId] = line.Quantity;
+        Remember(confirmation);
+        _newShipments.Add(confirmation);
+        _shippedCount++;
         await PersistAsync();
         // The warehouse, not the order, tells the cache: the stock change is durable here, whatever happens to the order.
         await TellCacheAsync(confirmation.Remaining, confirmation.ShippedAt);
         return new ShipmentOutcome(confirmation, null);
+    }
+
+    /// <summary>This activation's shipment of the order, once it is durable (its commit may still be under way).</summary>
+    private async Task<ShipmentConfirmation?> RecentAsync(Guid orderId)
+    {
+        if (!_recent.TryGetValue(orderId, out var confirmation)) return null;
+        await DurableAsync();
+        return confirmation;
+    }
+
+    private void Remember(ShipmentConfirmation confirmation)
+    {
+        _recent[confirmation.OrderId] = confirmation;
+        _recentOrder.Enqueue(confirmation.OrderId);
+        while (_recentOrder.Count > RecentShipmentsKept) _recent.Remove(_recentOrder.Dequeue());
     }
 
     public async Task<ShipmentConfirmation?> FindShipmentAsync(Guid orderId)
@@ -205,20 +260,11 @@ public sealed class WarehouseGrain(
                 // It failed; what storage says is the answer.
             }
         }
-        if (state.State.Shipments.TryGetValue(orderId, out var pending))
-        {
-            await DurableAsync();
-            return pending;
-        }
-        return await shipmentLog.FindAsync(Name, orderId);
+        return await RecentAsync(orderId) ?? await store.FindShipmentAsync(Name, orderId);
     }
 
-    public async Task<ImmutableArray<ShipmentConfirmation>> GetShipmentsAsync()
-    {
-        var archived = await shipmentLog.ListAsync(Name, ShipmentsShown);
-        return [.. state.State.Shipments.Values.Concat(archived.Where(a => !state.State.Shipments.ContainsKey(a.OrderId)))
-            .OrderByDescending(s => s.ShippedAt).Take(ShipmentsShown)];
-    }
+    public async Task<ImmutableArray<ShipmentConfirmation>> GetShipmentsAsync() =>
+        [.. await store.ListShipmentsAsync(Name, ShipmentsShown)];
 
     public async Task SetFaultAsync(FaultKind kind, TimeSpan? delay, string setBy)
     {
@@ -228,7 +274,7 @@ public sealed class WarehouseGrain(
             return;
         }
         state.State.Fault = new WarehouseFault(kind, delay ?? options.Value.SlowFaultDelay, clock.GetUtcNow(), setBy);
-        await PersistAsync();
+        await state.WriteOrDiscardAsync(GrainContext, logger);
         await RecordEventAsync(OpsSeverity.Warning, "fault_injected", $"Fault '{kind.ToString().ToLowerInvariant()}' injected into warehouse {Name} by {setBy}.");
     }
 
@@ -236,21 +282,18 @@ public sealed class WarehouseGrain(
     {
         if (state.State.Fault is null) return;
         state.State.Fault = null;
-        await PersistAsync();
+        await state.WriteOrDiscardAsync(GrainContext, logger);
         await RecordEventAsync(OpsSeverity.Info, "fault_cleared", $"Fault cleared on warehouse {Name} by {clearedBy}.");
     }
 
     public async Task<bool> RestartAsync(string restartedBy, string operationId)
     {
-        if (state.State.Operations.TryGet(operationId, out var earlier))
-        {
-            await DurableAsync();
-            return earlier == "cleared";
-        }
+        // Restarts are not interleaved: an id recorded here was written with the fault it cleared.
+        if (state.State.Operations.TryGet(operationId, out var earlier)) return earlier == "cleared";
         var previous = state.State.Fault;
         state.State.Fault = null;
         state.State.Operations.Record(operationId, previous is null ? "no_fault" : "cleared");
-        await PersistAsync();
+        await state.WriteOrDiscardAsync(GrainContext, logger);
         if (previous is not null)
         {
             await RecordEventAsync(OpsSeverity.Info, "warehouse_restarted", $"Warehouse {Name} was restarted by {restartedBy}; fault '{previous.Kind.ToString().ToLowerInvariant()}' cleared.");
@@ -289,14 +332,16 @@ public sealed class WarehouseGrain(
     private async Task WriteAsync()
     {
         var upTo = _changes;
+        var commit = new WarehouseCommit(_dirtyStock, _newShipments, _newOperations, []);
+        (_dirtyStock, _newShipments, _newOperations) = ([], [], []);
         try
         {
-            await state.WriteStateAsync();
+            if (!commit.IsEmpty) _version = await store.CommitAsync(Name, _version, commit);
             _persisted = upTo;
         }
         catch (Exception e)
         {
-            // Memory now holds changes storage does not: refuse further work and reload from storage.
+            // Memory now holds changes storage may not have: refuse further work and reload from storage.
             _broken = true;
             StateWrites.Discard(GrainContext, logger, e);
             throw;
@@ -329,8 +374,22 @@ public sealed class WarehouseGrain(
     private async Task AnnounceStockAsync(CancellationToken cancellationToken)
     {
         _announce?.Dispose();
-        if (state.State.Stock.Count == 0) return;
-        await TellCacheAsync([.. state.State.Stock.Select(kv => new StockLine(kv.Key, kv.Value))], clock.GetUtcNow());
+        if (_stock.Count == 0) return;
+        await TellCacheAsync([.. _stock.Select(kv => new StockLine(kv.Key, kv.Value))], clock.GetUtcNow());
+    }
+
+    private async Task ForgetOldOperationsAsync(CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow() - options.Value.OperationRetention;
+        try
+        {
+            var forgotten = await store.ForgetOperationsAsync(Name, before);
+            if (forgotten > 0) logger.LogInformation("Warehouse {Warehouse} forgot {Count} operation ids older than {Before}", Name, forgotten, before);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Warehouse {Warehouse} could not forget old operation ids; will try again", Name);
+        }
     }
 
     private Task RecordEventAsync(OpsSeverity severity, string kind, string message) =>

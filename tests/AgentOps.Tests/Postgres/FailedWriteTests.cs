@@ -35,7 +35,8 @@ public sealed class FailedWriteTests : IAsyncLifetime
         var book = await scenario.BookAsync();
         var name = await scenario.WarehouseAsync("fw", (book.Id, 5));
         var warehouse = _cluster.GrainFactory.GetGrain<IWarehouseGrain>(name);
-        await RefuseNextWriteAsync($"grain_id_ext = '{name}'");
+        // A warehouse commit always moves its version row first.
+        await RefuseNextWriteAsync("agentops_warehouse_versions", $"NEW.warehouse = '{name}'");
 
         var first = warehouse.SetStockAsync([new StockLine(book.Id, 50)], "test", "op-1");
         await WriteStartedAsync();
@@ -58,7 +59,7 @@ public sealed class FailedWriteTests : IAsyncLifetime
         var name = await scenario.WarehouseAsync("fo", (book.Id, 10));
         await grains.GetGrain<IWarehouseRegistryGrain>(0).CheckHealthAsync();
         Assert.Equal(OrderStatus.Shipped, (await Scenario.PlaceAsync(grains, Guid.NewGuid(), book.Id, 1)).Order!.Status);
-        await RefuseNextWriteAsync("grain_type = (SELECT grain_type FROM agentops_grain_state WHERE grain_type ILIKE '%order%' AND grain_type NOT ILIKE '%sweep%' LIMIT 1)");
+        await RefuseNextWriteAsync("agentops_grain_state", "NEW.grain_type = (SELECT grain_type FROM agentops_grain_state WHERE grain_type ILIKE '%order%' AND grain_type NOT ILIKE '%sweep%' LIMIT 1)");
 
         var id = Guid.NewGuid();
         await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IOrderGrain>(id).PlaceAsync(new PlaceOrder(Guid.NewGuid(), [new OrderItem(book.Id, 1)], null, null)));
@@ -70,19 +71,19 @@ public sealed class FailedWriteTests : IAsyncLifetime
         Assert.Equal(8, await Scenario.StockAsync(grains, name, book.Id));
     }
 
-    /// <summary>The next write of a row matching <paramref name="match"/> waits half a second, then fails; later ones pass.</summary>
-    private Task RefuseNextWriteAsync(string match) => ExecuteAsync($$"""
+    /// <summary>The next write of a row of <paramref name="table"/> matching <paramref name="match"/> waits half a second, then fails; later ones pass.</summary>
+    private Task RefuseNextWriteAsync(string table, string match) => ExecuteAsync($$"""
         CREATE SEQUENCE IF NOT EXISTS refused_writes;
         CREATE OR REPLACE FUNCTION refuse_next_write() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF {{match.Replace("grain_id_ext", "NEW.grain_id_ext").Replace("grain_type =", "NEW.grain_type =")}} AND nextval('refused_writes') = 1 THEN
+          IF {{match}} AND nextval('refused_writes') = 1 THEN
             PERFORM pg_sleep(0.5);
             RAISE EXCEPTION 'storage refuses this write';
           END IF;
           RETURN NEW;
         END $$;
-        DROP TRIGGER IF EXISTS refuse_next_write ON agentops_grain_state;
-        CREATE TRIGGER refuse_next_write BEFORE INSERT OR UPDATE ON agentops_grain_state FOR EACH ROW EXECUTE FUNCTION refuse_next_write();
+        DROP TRIGGER IF EXISTS refuse_next_write ON {{table}};
+        CREATE TRIGGER refuse_next_write BEFORE INSERT OR UPDATE ON {{table}} FOR EACH ROW EXECUTE FUNCTION refuse_next_write();
         """);
 
     private async Task WriteStartedAsync() => await Scenario.EventuallyAsync(async () =>
