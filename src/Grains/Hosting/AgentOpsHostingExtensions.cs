@@ -137,6 +137,8 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.TryAddSingleton<IRunJournalStore, PostgresRunJournalStore>();
             silo.Services.TryAddSingleton<IOrderStore, PostgresOrderStore>();
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Orders, (services, _) => OrderRowStorageOf(services,
+                legacy: services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store)));
             silo.Services.TryAddSingleton<IWarehouseStore, PostgresWarehouseStore>();
         }
         else
@@ -146,6 +148,7 @@ public static class AgentOpsHostingExtensions
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<IRunJournalStore>(sp => new InMemoryRunJournalStore(ServiceIdOf(sp)));
             silo.Services.TryAddSingleton<IOrderStore>(sp => new InMemoryOrderStore(ServiceIdOf(sp)));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Orders, (services, _) => OrderRowStorageOf(services, legacy: null));
             silo.Services.TryAddSingleton<IWarehouseStore>(sp => new InMemoryWarehouseStore(ServiceIdOf(sp)));
         }
 
@@ -230,6 +233,12 @@ public static class AgentOpsHostingExtensions
         string.Equals(setting, "auto", StringComparison.OrdinalIgnoreCase)
             ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             : IPAddress.Parse(setting);
+
+    private static OrderRowStorage OrderRowStorageOf(IServiceProvider services, IGrainStorage? legacy) => new(
+        services.GetRequiredService<IOrderStore>(),
+        new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()),
+        services.GetService<TimeProvider>() ?? TimeProvider.System,
+        legacy);
 
     private static string ServiceIdOf(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
 

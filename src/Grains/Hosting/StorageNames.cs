@@ -6,6 +6,9 @@ public static class StorageNames
     /// <summary>Grain state of the bookstore and the agents.</summary>
     public const string Store = "store";
 
+    /// <summary>Order grain state, kept in the order's row (<c>OrderRowStorage</c>).</summary>
+    public const string Orders = "orders";
+
     /// <summary>Stream pub-sub subscriptions.</summary>
     public const string PubSub = "PubSubStore";
 

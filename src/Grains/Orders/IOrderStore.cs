@@ -16,6 +16,15 @@ public interface IOrderStore
 
     Task SetStatusAsync(Guid orderId, OrderStatus status, DateTimeOffset updatedAt);
 
+    /// <summary>The order grain's state kept in the row; null when there is no row.</summary>
+    Task<StoredOrderState?> ReadStateAsync(Guid orderId);
+
+    /// <summary>
+    /// Writes the order grain's state (and, when given, the row's status) if the row's state is still at
+    /// <paramref name="expectedVersion"/>; false, changing nothing, otherwise (or when there is no row).
+    /// </summary>
+    Task<bool> WriteStateAsync(Guid orderId, byte[]? state, int expectedVersion, OrderStatus? status, DateTimeOffset updatedAt);
+
     Task RemoveAsync(Guid orderId);
 
     Task<IReadOnlyList<OrderReference>> ListAsync(OrderQuery query);
@@ -23,3 +32,7 @@ public interface IOrderStore
     /// <summary>Orders PENDING and untouched since <paramref name="before"/>.</summary>
     Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, int limit);
 }
+
+/// <param name="State">Null when the state was never written (or cleared).</param>
+/// <param name="Version">The state's version: 0 until it is first written.</param>
+public sealed record StoredOrderState(byte[]? State, int Version);

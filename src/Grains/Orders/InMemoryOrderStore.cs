@@ -5,7 +5,8 @@ namespace AgentOps.Orders;
 /// <summary>The order table in process memory, for grain-logic tests; shared by the silos of one service in a process.</summary>
 public sealed class InMemoryOrderStore(string serviceId) : IOrderStore
 {
-    private sealed record Row(Guid OrderId, Guid UserId, OrderStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Payload);
+    private sealed record Row(Guid OrderId, Guid UserId, OrderStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Payload,
+        byte[]? State = null, int StateVersion = 0);
 
     private static readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Row>> ByService = new();
 
@@ -20,6 +21,19 @@ public sealed class InMemoryOrderStore(string serviceId) : IOrderStore
     {
         if (_rows.TryGetValue(orderId, out var row)) _rows[orderId] = row with { Status = status, UpdatedAt = updatedAt };
         return Task.CompletedTask;
+    }
+
+    public Task<StoredOrderState?> ReadStateAsync(Guid orderId) =>
+        Task.FromResult(_rows.TryGetValue(orderId, out var row) ? new StoredOrderState(row.State, row.StateVersion) : null);
+
+    public Task<bool> WriteStateAsync(Guid orderId, byte[]? state, int expectedVersion, OrderStatus? status, DateTimeOffset updatedAt)
+    {
+        while (_rows.TryGetValue(orderId, out var row) && row.StateVersion == expectedVersion)
+        {
+            var written = row with { State = state, StateVersion = expectedVersion + 1, Status = status ?? row.Status, UpdatedAt = updatedAt };
+            if (_rows.TryUpdate(orderId, written, row)) return Task.FromResult(true);
+        }
+        return Task.FromResult(false);
     }
 
     public Task RemoveAsync(Guid orderId)

@@ -13,13 +13,14 @@ namespace AgentOps.Orders;
 
 /// <summary>
 /// An order as a durable state machine. Its row in the order table, carrying the accepted order, is the durable
-/// PENDING record written before any warehouse is asked to ship; the grain state is first written with the outcome
+/// PENDING record written before any warehouse is asked to ship; the grain state (kept in that row, see
+/// <see cref="OrderRowStorage"/>) is first written with the outcome
 /// (or when a warehouse does not answer). An order whose silo dies is found PENDING by the sweeper and driven on:
 /// rebuilt from its row if need be, after asking every warehouse whether it already shipped it, and otherwise
 /// asking an unanswered warehouse again first (shipping is idempotent per order), so it never ships twice.
 /// </summary>
 public sealed class OrderGrain(
-    [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> state,
+    [PersistentState("order", StorageNames.Orders)] IPersistentState<OrderState> state,
     IOrderStore orders,
     IOptions<BookstoreOptions> options,
     TimeProvider clock,
@@ -105,7 +106,6 @@ public sealed class OrderGrain(
         };
         state.State.Operations.Record(operationId, "cancelled");
         await WriteAsync();
-        await orders.SetStatusAsync(OrderId, OrderStatus.Cancelled, now);
         await RecordEventAsync(OpsSeverity.Info, "order_cancelled", $"Order {OrderId} was cancelled by {cancelledBy}: {reason}", null);
         return new OrderResult(state.State.Order, null, Created: false);
     }
@@ -126,7 +126,6 @@ public sealed class OrderGrain(
         state.State.Unanswered = null;
         state.State.Operations.Record(operationId, "retried");
         await WriteAsync();
-        await orders.SetStatusAsync(OrderId, OrderStatus.Pending, now);
         logger.LogInformation("Order {OrderId} retried by {RequestedBy}", OrderId, requestedBy);
         // Every warehouse refused this order before, so none holds a shipment of it: a first attempt again.
         await FulfilAsync(mayBeRepeat: false);
@@ -163,6 +162,7 @@ public sealed class OrderGrain(
         return false;
     }
 
+    /// <summary>Writes the state and, with it, the row's status (see <see cref="OrderRowStorage"/>).</summary>
     private Task WriteAsync() => state.WriteOrDiscardAsync(GrainContext, logger);
 
     /// <param name="mayBeRepeat">Whether a warehouse may already hold a shipment of this order from an interrupted attempt.</param>
@@ -222,9 +222,8 @@ public sealed class OrderGrain(
             AttemptedWarehouses = [.. state.State.Refused.Order(), confirmation.Warehouse],
         };
         state.State.Unanswered = null;
+        // (The row's status is written with the state; the warehouse told the inventory cache when the shipment became durable.)
         await WriteAsync();
-        // (The warehouse told the inventory cache when the shipment became durable.)
-        await orders.SetStatusAsync(OrderId, OrderStatus.Shipped, now);
     }
 
     private async Task MarkFailedAsync(string reason)
@@ -238,7 +237,6 @@ public sealed class OrderGrain(
             Payment = order.Payment is { } payment ? payment with { Status = PaymentStatus.Refunded, RefundedAt = now } : null,
         };
         await WriteAsync();
-        await orders.SetStatusAsync(OrderId, OrderStatus.Failed, now);
         await RecordEventAsync(OpsSeverity.Error, "order_failed", $"Order {OrderId} failed: {reason}", null);
     }
 

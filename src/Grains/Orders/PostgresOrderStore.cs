@@ -6,16 +6,24 @@ using NpgsqlTypes;
 namespace AgentOps.Orders;
 
 /// <summary>
-/// The order table in PostgreSQL (<c>Schema/006_orders_and_shipments.sql</c>). Row changes from every order on
-/// this silo are written in batches, one transaction each: new rows are awaited (an order is accepted only once
-/// its row exists), status changes are not — if one is lost, the sweeper finds the row PENDING, asks the order,
-/// and corrects it.
+/// The order table in PostgreSQL (<c>Schema/006_orders_and_shipments.sql</c>, 007, 010). Row changes from every
+/// order on this silo are written in batches, one transaction each (group commit): new rows and grain-state writes
+/// are awaited (an order is accepted only once its row exists, and says it shipped only once that is stored), bare
+/// status changes are not — if one is lost, the sweeper finds the row PENDING, asks the order, and corrects it.
 /// </summary>
 public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
-    private sealed record Change(Guid OrderId, Guid UserId, string Status, DateTime At, bool IsNew, string? Payload, TaskCompletionSource<bool>? Done);
+    private enum Kind { NewRow, Status, State }
+
+    private sealed record Change(Guid OrderId, Kind Kind, string? Status, DateTime At, TaskCompletionSource<bool>? Done)
+    {
+        public Guid UserId { get; init; }
+        public string? Payload { get; init; }
+        public byte[]? State { get; init; }
+        public int ExpectedVersion { get; init; }
+    }
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresOrderStore> _logger;
@@ -32,15 +40,35 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
     public Task<bool> AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null)
     {
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_changes.Writer.TryWrite(new Change(orderId, userId, Name(status), createdAt.UtcDateTime, IsNew: true, payload, done)))
-            throw new InvalidOperationException("The order store is shutting down.");
+        Enqueue(new Change(orderId, Kind.NewRow, Name(status), createdAt.UtcDateTime, done) { UserId = userId, Payload = payload });
         return done.Task;
     }
 
     public Task SetStatusAsync(Guid orderId, OrderStatus status, DateTimeOffset updatedAt)
     {
-        _changes.Writer.TryWrite(new Change(orderId, Guid.Empty, Name(status), updatedAt.UtcDateTime, IsNew: false, null, null));
+        _changes.Writer.TryWrite(new Change(orderId, Kind.Status, Name(status), updatedAt.UtcDateTime, null));
         return Task.CompletedTask;
+    }
+
+    public Task<bool> WriteStateAsync(Guid orderId, byte[]? state, int expectedVersion, OrderStatus? status, DateTimeOffset updatedAt)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new Change(orderId, Kind.State, status is { } s ? Name(s) : null, updatedAt.UtcDateTime, done) { State = state, ExpectedVersion = expectedVersion });
+        return done.Task;
+    }
+
+    public async Task<StoredOrderState?> ReadStateAsync(Guid orderId)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT state, state_version FROM agentops_orders WHERE order_id = $1");
+        command.Parameters.AddWithValue(orderId);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return new StoredOrderState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt32(1));
+    }
+
+    private void Enqueue(Change change)
+    {
+        if (!_changes.Writer.TryWrite(change)) throw new InvalidOperationException("The order store is shutting down.");
     }
 
     private async Task WriteLoopAsync()
@@ -83,32 +111,34 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
     /// <summary>Writes the batch in one transaction; per change, whether it added or changed a row.</summary>
     private async Task<bool[]> WriteBatchAsync(List<Change> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var commands = new NpgsqlBatch(connection, transaction);
+        // A batch without an explicit transaction runs as one implicit transaction, in one round trip.
+        await using var commands = _dataSource.CreateBatch();
         foreach (var change in batch)
         {
-            NpgsqlBatchCommand command;
-            if (change.IsNew)
+            var command = change.Kind switch
             {
-                command = new NpgsqlBatchCommand(
-                    "INSERT INTO agentops_orders (order_id, user_id, payload, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (order_id) DO NOTHING");
-                command.Parameters.AddWithValue(change.OrderId);
-                command.Parameters.AddWithValue(change.UserId);
-                command.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Json });
-            }
-            else
-            {
-                command = new NpgsqlBatchCommand("UPDATE agentops_orders SET status = $2, updated_at = $3 WHERE order_id = $1");
-                command.Parameters.AddWithValue(change.OrderId);
-            }
-            command.Parameters.AddWithValue(change.Status);
-            command.Parameters.AddWithValue(change.At);
+                Kind.NewRow => Command(
+                    "INSERT INTO agentops_orders (order_id, user_id, payload, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (order_id) DO NOTHING",
+                    change.OrderId, change.UserId, new NpgsqlParameter { Value = (object?)change.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Json }, change.Status!, change.At),
+                Kind.Status => Command("UPDATE agentops_orders SET status = $2, updated_at = $3 WHERE order_id = $1", change.OrderId, change.Status!, change.At),
+                // A version that moved on (another activation wrote) matches no row: that write fails, the others stand.
+                _ => Command("""
+                    UPDATE agentops_orders SET state = $2, state_version = state_version + 1, status = coalesce($3, status), updated_at = $4
+                     WHERE order_id = $1 AND state_version = $5
+                    """, change.OrderId, new NpgsqlParameter { Value = (object?)change.State ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea },
+                    new NpgsqlParameter { Value = (object?)change.Status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar }, change.At, change.ExpectedVersion),
+            };
             commands.BatchCommands.Add(command);
         }
         await commands.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
         return [.. commands.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => c.RecordsAffected > 0)];
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        return command;
     }
 
     public async ValueTask DisposeAsync()

@@ -59,13 +59,26 @@ public sealed class FailedWriteTests : IAsyncLifetime
         var name = await scenario.WarehouseAsync("fo", (book.Id, 10));
         await grains.GetGrain<IWarehouseRegistryGrain>(0).CheckHealthAsync();
         Assert.Equal(OrderStatus.Shipped, (await Scenario.PlaceAsync(grains, Guid.NewGuid(), book.Id, 1)).Order!.Status);
-        await RefuseNextWriteAsync("agentops_grain_state", "NEW.grain_type = (SELECT grain_type FROM agentops_grain_state WHERE grain_type ILIKE '%order%' AND grain_type NOT ILIKE '%sweep%' LIMIT 1)");
-
+        // The order's state lives in its row: storage refuses every state write of this order until told otherwise.
         var id = Guid.NewGuid();
+        await ExecuteAsync($$"""
+            CREATE TABLE refuse_order_state (order_id uuid);
+            INSERT INTO refuse_order_state VALUES ('{{id}}');
+            CREATE FUNCTION refuse_order_state() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.state_version > OLD.state_version AND EXISTS (SELECT 1 FROM refuse_order_state WHERE order_id = NEW.order_id) THEN
+                RAISE EXCEPTION 'storage refuses this write';
+              END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_order_state BEFORE UPDATE ON agentops_orders FOR EACH ROW EXECUTE FUNCTION refuse_order_state();
+            """);
+
         await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IOrderGrain>(id).PlaceAsync(new PlaceOrder(Guid.NewGuid(), [new OrderItem(book.Id, 1)], null, null)));
 
         // The warehouse shipped, but storage does not know the order shipped: the order must not say so yet.
         Assert.NotEqual(OrderStatus.Shipped, (await grains.GetGrain<IOrderGrain>(id).GetAsync())?.Status);
+        await ExecuteAsync("DELETE FROM refuse_order_state");
         await Scenario.EventuallyAsync(async () => (await grains.GetGrain<IOrderGrain>(id).GetAsync())?.Status == OrderStatus.Shipped,
             TimeSpan.FromSeconds(30), "the sweeper finishes the order");
         Assert.Equal(8, await Scenario.StockAsync(grains, name, book.Id));
