@@ -1,19 +1,39 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Threading.Channels;
 using AgentOps.Agents;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace AgentOps.Journal;
 
-/// <summary>The journal in PostgreSQL (tables of <c>Schema/005_agent_journal.sql</c>).</summary>
-public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJournalStore
+/// <summary>
+/// The journal in PostgreSQL (tables of <c>Schema/005_agent_journal.sql</c>). Appends from every run on this silo are
+/// group-committed: whatever is waiting when the writer is free goes in one batch, one implicit transaction and one
+/// round trip, so that many runs share a WAL flush. A batch that fails is written again one append at a time, so
+/// that an append whose events are taken (a retry after a lost acknowledgement, or a conflict) is told apart and
+/// does not fail the appends batched with it.
+/// </summary>
+public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
 {
     private const string UniqueViolation = "23505";
+    private const int MaxBatch = 200;
+
+    private sealed record Append(IReadOnlyList<JournalEntry> Entries, RunSummary Summary, TaskCompletionSource<bool> Done);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<Append> _appends = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public PostgresRunJournalStore(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _writer = Task.Run(WriteLoopAsync);
+    }
 
     public async Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             "SELECT event_id, sequence, event_type, payload::text, created_at FROM agentops_run_journal WHERE run_id = $1 ORDER BY sequence");
         command.Parameters.AddWithValue(runId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -30,40 +50,98 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
         return entries;
     }
 
-    public async Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default)
+    public Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default)
     {
-        if (entries.Count == 0) return true;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (entries.Count == 0) return Task.FromResult(true);
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_appends.Writer.TryWrite(new Append(entries, summary, done))) throw new InvalidOperationException("The journal store is shutting down.");
+        return done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Append>(MaxBatch);
+        while (await _appends.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _appends.Reader.TryRead(out var append)) batch.Add(append);
+            try
+            {
+                if (batch.Count == 1)
+                {
+                    batch[0].Done.TrySetResult(await AppendAloneAsync(batch[0]));
+                    continue;
+                }
+                await using (var commands = _dataSource.CreateBatch())
+                {
+                    foreach (var append in batch) AddCommands(commands.BatchCommands, append);
+                    await commands.ExecuteNonQueryAsync();
+                }
+                foreach (var append in batch) append.Done.TrySetResult(true);
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // Nothing of the batch is stored (one transaction): each append again on its own, with its own answer.
+                foreach (var append in batch)
+                {
+                    try
+                    {
+                        append.Done.TrySetResult(await AppendAloneAsync(append));
+                    }
+                    catch (Exception e)
+                    {
+                        append.Done.TrySetException(e);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                batch[0].Done.TrySetException(e);
+            }
+        }
+    }
+
+    private static void AddCommands(NpgsqlBatchCommandCollection commands, Append append)
+    {
+        foreach (var entry in append.Entries)
+        {
+            var insert = new NpgsqlBatchCommand(
+                "INSERT INTO agentops_run_journal (run_id, sequence, event_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)");
+            insert.Parameters.AddWithValue(entry.RunId);
+            insert.Parameters.AddWithValue(entry.Sequence);
+            insert.Parameters.AddWithValue(entry.Id);
+            insert.Parameters.AddWithValue(JournalCodec.TypeOf(entry.Event));
+            insert.Parameters.Add(new NpgsqlParameter { Value = JournalCodec.ToPayload(entry.Event).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Json });
+            insert.Parameters.AddWithValue(entry.CreatedAt.UtcDateTime);
+            commands.Add(insert);
+        }
+        commands.Add(UpsertSummary(append.Summary, append.Entries[^1].Sequence));
+    }
+
+    /// <summary>One append in its own transaction; false when its sequences are taken by other events.</summary>
+    private async Task<bool> AppendAloneAsync(Append append)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
         try
         {
-            await using (var batch = new NpgsqlBatch(connection, transaction))
-            {
-                foreach (var entry in entries)
-                {
-                    var insert = new NpgsqlBatchCommand(
-                        "INSERT INTO agentops_run_journal (run_id, sequence, event_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)");
-                    insert.Parameters.AddWithValue(entry.RunId);
-                    insert.Parameters.AddWithValue(entry.Sequence);
-                    insert.Parameters.AddWithValue(entry.Id);
-                    insert.Parameters.AddWithValue(JournalCodec.TypeOf(entry.Event));
-                    insert.Parameters.Add(new NpgsqlParameter { Value = JournalCodec.ToPayload(entry.Event).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Json });
-                    insert.Parameters.AddWithValue(entry.CreatedAt.UtcDateTime);
-                    batch.BatchCommands.Add(insert);
-                }
-                batch.BatchCommands.Add(UpsertSummary(summary, entries[^1].Sequence));
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
+            await using var commands = new NpgsqlBatch(connection);
+            AddCommands(commands.BatchCommands, append);
+            await commands.ExecuteNonQueryAsync();
             return true;
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
             // Taken: by these very events (the commit went through but its acknowledgement was lost, and this is the
             // retry) — success; or by other events — a conflict the caller resolves by reading the journal.
-            return JournalAppends.AlreadyStored(entries, await StoredIdsAsync(connection, entries));
+            return JournalAppends.AlreadyStored(append.Entries, await StoredIdsAsync(connection, append.Entries));
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _appends.Writer.TryComplete();
+        await _writer;
     }
 
     private static async Task<List<(int Sequence, Guid Id)>> StoredIdsAsync(NpgsqlConnection connection, IReadOnlyList<JournalEntry> entries)
@@ -86,7 +164,7 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
                AND ($2::varchar IS NULL OR status = $2)
                AND (($3::uuid IS NULL AND parent_run_id IS NULL) OR parent_run_id = $3)
             """;
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = _dataSource.CreateBatch();
         var list = new NpgsqlBatchCommand($"SELECT {Columns} FROM agentops_runs {filter} ORDER BY created_at DESC, run_id LIMIT $4 OFFSET $5");
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM agentops_runs {filter}");
         foreach (var command in new[] { list, count })
@@ -111,7 +189,7 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
     public async Task<ApprovalPage> ListPendingApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken = default)
     {
         const string filter = "WHERE pending_call_id IS NOT NULL AND ($1::varchar IS NULL OR user_id = $1)";
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = _dataSource.CreateBatch();
         var list = new NpgsqlBatchCommand($"SELECT pending_approval::text FROM agentops_runs {filter} ORDER BY updated_at, run_id LIMIT $2 OFFSET $3");
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM agentops_runs {filter}");
         foreach (var command in new[] { list, count })
@@ -137,7 +215,7 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
     public async Task<UserRunLoad> LoadOfAsync(string userId, CancellationToken cancellationToken = default)
     {
         // Only unfinished rows: the partial index of Schema/008 keeps this cheap however many runs the user has had.
-        await using var command = dataSource.CreateCommand("""
+        await using var command = _dataSource.CreateCommand("""
             SELECT count(*) FILTER (WHERE parent_run_id IS NULL), count(*) FILTER (WHERE pending_call_id IS NOT NULL)
               FROM agentops_runs
              WHERE user_id = $1 AND status IN ('pending', 'running', 'suspended')
@@ -150,7 +228,7 @@ public sealed class PostgresRunJournalStore(NpgsqlDataSource dataSource) : IRunJ
 
     public async Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = _dataSource.CreateCommand("""
             SELECT run_id FROM agentops_runs
              WHERE (status IN ('pending', 'running') AND updated_at < $1)
                 OR (status = 'suspended' AND pending_call_id IS NULL AND updated_at < $1)
