@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using AgentOps.Hosting;
@@ -12,9 +13,13 @@ namespace AgentOps.Web.Auth;
 /// grain, which counts wrong passwords and locks the account (cluster-wide). A successful check is remembered for a
 /// short while under a hash of the credentials, so a busy client does not pay for BCrypt on every request; each use
 /// of it still asks the user grain for the security stamp (cheap, no hashing), so a changed password or role ends it.
+/// Requests with the same credentials that miss the cache together share one check: when a busy client's entry
+/// expired, each of its requests in flight queued a BCrypt check in the user grain, and the last waited seconds.
 /// </summary>
 public sealed class CredentialVerifier(IGrainFactory grains, IMemoryCache cache, IOptions<SecurityOptions> options)
 {
+    private readonly ConcurrentDictionary<string, Task<CredentialCheck>> _checking = new();
+
     public async Task<CredentialCheck> VerifyAsync(string email, string password)
     {
         if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || string.IsNullOrEmpty(password) || password.Length > 128) return CredentialCheck.Wrong;
@@ -27,6 +32,19 @@ public sealed class CredentialVerifier(IGrainFactory grains, IMemoryCache cache,
             cache.Remove(key);
         }
 
+        var checking = _checking.GetOrAdd(key, _ => SignInAsync(user, password, key));
+        try
+        {
+            return await checking;
+        }
+        finally
+        {
+            _checking.TryRemove(new KeyValuePair<string, Task<CredentialCheck>>(key, checking));
+        }
+    }
+
+    private async Task<CredentialCheck> SignInAsync(IUserGrain user, string password, string key)
+    {
         var result = await user.SignInAsync(password);
         var check = new CredentialCheck(result.User, result.SecurityStamp, result.LockedFor);
         if (check.User is not null && options.Value.CredentialCacheDuration > TimeSpan.Zero)
