@@ -7,6 +7,7 @@ public sealed class LatencyRecorder
 {
     private readonly ConcurrentBag<List<double>> _buckets = [];
     private readonly ConcurrentDictionary<string, int> _errors = new();
+    private ConcurrentQueue<double> _interval = new();
     private long _count;
     private long _errorCount;
 
@@ -26,6 +27,7 @@ public sealed class LatencyRecorder
     public void Record(List<double> bucket, double milliseconds)
     {
         bucket.Add(milliseconds);
+        _interval.Enqueue(milliseconds);
         Interlocked.Increment(ref _count);
     }
 
@@ -35,13 +37,19 @@ public sealed class LatencyRecorder
         Interlocked.Increment(ref _errorCount);
     }
 
+    /// <summary>The latencies recorded since the previous call, for a timeline.</summary>
+    public double[] TakeInterval() => [.. Interlocked.Exchange(ref _interval, new ConcurrentQueue<double>())];
+
+    /// <summary>Nearest-rank percentile of <paramref name="sorted"/>.</summary>
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
     /// <summary>Percentiles (nearest rank) over every recorded latency.</summary>
     public (double P50, double P95, double P99, double Max) Percentiles()
     {
         var all = _buckets.SelectMany(b => b).ToArray();
         if (all.Length == 0) return (0, 0, 0, 0);
         Array.Sort(all);
-        double At(double p) => all[Math.Clamp((int)Math.Ceiling(p * all.Length) - 1, 0, all.Length - 1)];
-        return (At(0.50), At(0.95), At(0.99), all[^1]);
+        return (Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99), all[^1]);
     }
 }

@@ -241,7 +241,9 @@ public sealed class LoadRun(LoadOptions options, StoreClient store)
     {
         var last = 0L;
         var lastErrors = 0L;
+        var (ticks, intervalErrors) = (0, 0L);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        await using var timeline = options.Timeline is { } path ? new StreamWriter(path, append: true) { AutoFlush = true } : null;
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
@@ -251,6 +253,18 @@ public sealed class LoadRun(LoadOptions options, StoreClient store)
                 Console.WriteLine($"[{clock.Elapsed.TotalSeconds,5:0}s] {(_measuring ? "measuring" : "warm-up  ")} {count - last,7} req/s  total {count,8}  errors {errors - lastErrors,4}/s");
                 last = count;
                 lastErrors = errors;
+                if (timeline is null || !_measuring) continue;
+                // Every 10 s of measured load, one line: throughput and p99 over those 10 s, for charts over time.
+                if (++ticks % 10 != 0) continue;
+                var latencies = _recorder.TakeInterval();
+                Array.Sort(latencies);
+                await timeline.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    scenario = options.Scenario.ToString().ToLowerInvariant(), t_s = ticks, requests = latencies.Length,
+                    throughput_rps = Math.Round(latencies.Length / 10.0, 1), p99_ms = Math.Round(LatencyRecorder.Percentile(latencies, 0.99), 1),
+                    errors = errors - intervalErrors,
+                }));
+                intervalErrors = errors;
             }
         }
         catch (OperationCanceledException)
