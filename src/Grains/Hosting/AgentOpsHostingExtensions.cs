@@ -174,7 +174,7 @@ public static class AgentOpsHostingExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrationParticipant>();
         silo.Services.AddSingleton<BookstoreSeeder>();
         silo.Services.TryAddSingleton<Users.IPasswordHasher, Users.BcryptPasswordHasher>();
-        silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<BookstoreSeeder>().SeedAsync(cancellationToken));
+        silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<BookstoreSeeder>().SeedWithRetriesAsync(cancellationToken));
         silo.Services.AddHostedService<WarehouseAutoRegistration>();
         return silo;
     }

@@ -29,6 +29,31 @@ public sealed class BookstoreSeeder(
         new("staff@warehouse-beta.com", "staff123", "Beta Staff", UserRole.WarehouseStaff, "beta"),
     ];
 
+    private const int SeedAttempts = 6;
+
+    /// <summary>
+    /// Seeds, trying again (a bounded number of times, with a growing pause) when storage fails underneath, so that a
+    /// silo starting while PostgreSQL restarts or drops a connection does not abort: the fault harness saw silos exit
+    /// with code 134 that way. Every step is idempotent, so a repeat only finishes what the failed attempt began.
+    /// </summary>
+    public async Task SeedWithRetriesAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SeedAsync(cancellationToken);
+                return;
+            }
+            catch (Exception e) when (attempt < SeedAttempts && e is not SeedDataException && !cancellationToken.IsCancellationRequested)
+            {
+                var pause = TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
+                logger.LogWarning(e, "Seeding failed (attempt {Attempt} of {Attempts}); trying again in {Pause}", attempt, SeedAttempts, pause);
+                await Task.Delay(pause, clock, cancellationToken);
+            }
+        }
+    }
+
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         var seed = options.Value;
@@ -43,7 +68,7 @@ public sealed class BookstoreSeeder(
                 {
                     var result = await grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(user.Email)).RegisterAsync(user);
                     if (result.Error is { Kind: not ErrorKind.Conflict } error)
-                        throw new InvalidOperationException($"Seeding user {user.Email} failed: {error.Message}");
+                        throw new SeedDataException($"Seeding user {user.Email} failed: {error.Message}");
                 }
             }
 
@@ -70,3 +95,6 @@ public sealed class BookstoreSeeder(
         await grains.GetGrain<AgentOps.Agents.IRunSweeperGrain>(0).EnsureStartedAsync();
     }
 }
+
+/// <summary>The seed data itself is refused (not storage failing): trying again would not help.</summary>
+public sealed class SeedDataException(string message) : Exception(message);
