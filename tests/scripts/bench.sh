@@ -42,7 +42,9 @@ record() { # json-line -> appended with label, date and box
 anchor() { log "pgbench anchor (15 s, 32 clients)"; "$KIT/pgbench-anchor.sh" 15 32 | tail -n 1; }
 load() { # scenario concurrency seconds warmup [extra args]
   log "load generator: $1 at --concurrency $2 for $3 s"
-  dotnet "$LOADGEN" --url "$URL" --scenario "$1" --concurrency "$2" --duration "$3" --warmup "$4" "${@:5}" | tail -n 1
+  # The load generator exits non-zero on errors or a broken invariant; its JSON line says which, so keep going.
+  local out; out=$(dotnet "$LOADGEN" --url "$URL" --scenario "$1" --concurrency "$2" --duration "$3" --warmup "$4" "${@:5}" 2>&1 | tee -a "$ROOT/docs/bench/last-run.log" | tail -n 1) || true
+  case "$out" in "{"*) echo "$out" ;; *) echo "{\"scenario\":\"$1\",\"failed\":true}"; log "the $1 run failed: see docs/bench/last-run.log" ;; esac
 }
 
 if [ "$SOAK" != 0 ]; then
