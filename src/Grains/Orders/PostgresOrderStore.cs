@@ -1,3 +1,4 @@
+using AgentOps.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -117,12 +118,12 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
         {
             var command = change.Kind switch
             {
-                Kind.NewRow => Command(
+                Kind.NewRow => BatchCommands.Of(
                     "INSERT INTO agentops_orders (order_id, user_id, payload, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (order_id) DO NOTHING",
                     change.OrderId, change.UserId, new NpgsqlParameter { Value = (object?)change.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Json }, change.Status!, change.At),
-                Kind.Status => Command("UPDATE agentops_orders SET status = $2, updated_at = $3 WHERE order_id = $1", change.OrderId, change.Status!, change.At),
+                Kind.Status => BatchCommands.Of("UPDATE agentops_orders SET status = $2, updated_at = $3 WHERE order_id = $1", change.OrderId, change.Status!, change.At),
                 // A version that moved on (another activation wrote) matches no row: that write fails, the others stand.
-                _ => Command("""
+                _ => BatchCommands.Of("""
                     UPDATE agentops_orders SET state = $2, state_version = state_version + 1, status = coalesce($3, status), updated_at = $4
                      WHERE order_id = $1 AND state_version = $5
                     """, change.OrderId, new NpgsqlParameter { Value = (object?)change.State ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea },
@@ -132,13 +133,6 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
         }
         await commands.ExecuteNonQueryAsync();
         return [.. commands.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => c.RecordsAffected > 0)];
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
-        return command;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using AgentOps.Common;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
@@ -16,8 +17,8 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
     public async Task<WarehouseRecord> LoadAsync(string warehouse)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command("SELECT version, shipped_count FROM agentops_warehouse_versions WHERE warehouse = $1", warehouse));
-        batch.BatchCommands.Add(Command("SELECT book_id, quantity FROM agentops_warehouse_stock WHERE warehouse = $1", warehouse));
+        batch.BatchCommands.Add(BatchCommands.Of("SELECT version, shipped_count FROM agentops_warehouse_versions WHERE warehouse = $1", warehouse));
+        batch.BatchCommands.Add(BatchCommands.Of("SELECT book_id, quantity FROM agentops_warehouse_stock WHERE warehouse = $1", warehouse));
         await using var reader = await batch.ExecuteReaderAsync();
         long version = 0, shipped = 0;
         if (await reader.ReadAsync())
@@ -34,10 +35,10 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
     public async Task<long> CommitAsync(string warehouse, long expectedVersion, WarehouseCommit commit)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command("SELECT agentops_warehouse_commit($1, $2, $3)", warehouse, expectedVersion, commit.ShippedDelta));
+        batch.BatchCommands.Add(BatchCommands.Of("SELECT agentops_warehouse_commit($1, $2, $3)", warehouse, expectedVersion, commit.ShippedDelta));
         if (commit.Stock.Count > 0)
         {
-            batch.BatchCommands.Add(Command("""
+            batch.BatchCommands.Add(BatchCommands.Of("""
                 INSERT INTO agentops_warehouse_stock (warehouse, book_id, quantity)
                 SELECT $1, b, q FROM unnest($2::uuid[], $3::integer[]) AS t(b, q)
                 ON CONFLICT (warehouse, book_id) DO UPDATE SET quantity = excluded.quantity
@@ -48,7 +49,7 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
         if (commit.Migrated.Count > 0) batch.BatchCommands.Add(InsertShipments(warehouse, commit.Migrated, "ON CONFLICT (warehouse, order_id) DO NOTHING"));
         if (commit.Operations.Count > 0)
         {
-            batch.BatchCommands.Add(Command("""
+            batch.BatchCommands.Add(BatchCommands.Of("""
                 INSERT INTO agentops_warehouse_operations (warehouse, operation_id, result)
                 SELECT $1, i, r FROM unnest($2::varchar[], $3::varchar[]) AS t(i, r)
                 """, warehouse, commit.Operations.Keys.ToArray(), commit.Operations.Values.ToArray()));
@@ -100,7 +101,7 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
     }
 
     private static NpgsqlBatchCommand InsertShipments(string warehouse, IReadOnlyList<ShipmentConfirmation> shipments, string onConflict) =>
-        Command($"""
+        BatchCommands.Of($"""
             INSERT INTO agentops_shipments (warehouse, order_id, shipment_id, items, remaining, shipped_at)
             SELECT $1, o, s, i::json, r::json, t FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) AS x(o, s, i, r, t)
             {onConflict}
@@ -108,13 +109,6 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
             shipments.Select(c => c.OrderId).ToArray(), shipments.Select(c => c.ShipmentId).ToArray(),
             shipments.Select(c => Lines(c.Items)).ToArray(), shipments.Select(c => Lines(c.Remaining)).ToArray(),
             shipments.Select(c => c.ShippedAt.UtcDateTime).ToArray());
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
-    }
 
     private const string Columns = "shipment_id, order_id, items::text, remaining::text, shipped_at";
 
