@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentOps.Agents.Planning;
 using AgentOps.Agents.Tools;
 using AgentOps.Common;
+using AgentOps.Governance;
 using AgentOps.Hosting;
 using AgentOps.Journal;
 using AgentOps.Observability;
@@ -113,9 +114,21 @@ public sealed class AgentRunGrain(
         if (decision.CallId is { } callId && callId != pending.CallId)
             return Conflict($"Call {callId} is not the pending call of run {RunId}; it was decided already or never existed.", callId, pending.CallId);
 
+        // One rule for every way in (HTTP, UI, action links, batches): the roles the call's policy names, checked here.
+        var requirement = pending.Requirement ?? PolicyEvaluator.Default("No policy matched.");
+        var approver = await RequesterAsync(decision.DecidedBy);
+        if (!AccessRules.MayApprove(approver, requirement.Roles))
+            return new RunCommandResult(null, Errors.Forbidden($"Deciding on {pending.ToolName} needs the role {string.Join(" or ", requirement.Roles)}."));
+        var by = approver!.Email;
         var approval = RunFold.PendingApproval(State)!;
         if (decision.Decision == ApprovalDecision.Approved)
         {
+            if (requirement.SeparateDuties && State.RequestedBy is { } requester && string.Equals(requester, by, StringComparison.OrdinalIgnoreCase))
+                return new RunCommandResult(null, Errors.Forbidden($"Separation of duties: {by} started this run and cannot approve its calls.",
+                    new Dictionary<string, string> { ["reason"] = "self_approval" }));
+            if (pending.Votes.Any(v => string.Equals(v.By, by, StringComparison.OrdinalIgnoreCase)))
+                return Conflict($"{by} has already approved call {pending.CallId}; it needs {pending.Needed - pending.Votes.Count} more approval(s) from other people.",
+                    pending.CallId);
             string? edited = null;
             if (decision.Args is { } args)
             {
@@ -125,19 +138,28 @@ public sealed class AgentRunGrain(
                         problems.Select((p, i) => (p, i)).ToDictionary(x => $"problem_{x.i + 1}", x => x.p)));
                 edited = Compact(args);
             }
-            await AppendAsync(new RunResumed(ApprovalDecision.Approved, decision.Feedback, pending.CallId, decision.DecidedBy, edited));
+            // Edited arguments are new arguments: the count starts again with this approval.
+            var given = (edited is null ? pending.Votes.Count : 0) + 1;
+            if (given < pending.Needed)
+            {
+                await AppendAsync(new ApprovalGiven(pending.CallId, by, given, pending.Needed, edited, decision.Feedback));
+                logger.LogInformation("Call {CallId} of run {RunId}: approval {Given} of {Needed} by {By}", pending.CallId, RunId, given, pending.Needed, by);
+                await NotifyApprovalAsync(RunFold.PendingApproval(State)!, pending: true, "approval_given", by);
+                return new RunCommandResult(RunFold.Summary(State), null);
+            }
+            await AppendAsync(new RunResumed(ApprovalDecision.Approved, decision.Feedback, pending.CallId, by, edited));
         }
         else
         {
             var feedback = string.IsNullOrWhiteSpace(decision.Feedback) ? "no reason given" : decision.Feedback.Trim();
             await AppendAsync(
-                new RunResumed(ApprovalDecision.Rejected, decision.Feedback, pending.CallId, decision.DecidedBy, null),
+                new RunResumed(ApprovalDecision.Rejected, decision.Feedback, pending.CallId, by, null),
                 new ToolResult(pending.CallId, ToolOutcome.Fail($"rejected: {feedback}").Output, ToolResultStatus.Error));
         }
-        logger.LogInformation("Call {CallId} of run {RunId} {Decision} by {DecidedBy}", pending.CallId, RunId, decision.Decision, decision.DecidedBy);
+        logger.LogInformation("Call {CallId} of run {RunId} {Decision} by {DecidedBy}", pending.CallId, RunId, decision.Decision, by);
         AgentOpsMetrics.Decided(JournalCodec.Name(decision.Decision));
         DisarmExpiryTimer();
-        await NotifyApprovalAsync(approval, pending: false, JournalCodec.Name(decision.Decision), decision.DecidedBy);
+        await NotifyApprovalAsync(approval, pending: false, JournalCodec.Name(decision.Decision), by);
         ScheduleStep();
         return new RunCommandResult(RunFold.Summary(State), null);
     }
@@ -264,39 +286,103 @@ public sealed class AgentRunGrain(
 
     private async Task ProposeAsync(IAgent agent, AgentThought? thought, CallTool call)
     {
-        var callId = $"call_{Guid.NewGuid():N}";
+        var callId = NextCallId();
         var tool = agent.ToolNames.Contains(call.ToolName) ? tools.Find(call.ToolName) : null;
         var events = new List<RunEvent>(Maybe(thought));
-        events.Add(new ToolProposed(call.ToolName, call.Args, callId, tool?.Risk ?? RiskClass.Safe));
 
         var problems = tool is null ? [$"'{call.ToolName}' is not a tool of the {agent.Type} agent."] : ValidateArgs(tool, call.Args);
-        if (problems.Count > 0)
-        {
-            events.Add(new ToolResult(callId, ToolOutcome.Fail("invalid tool call", problems).Output, ToolResultStatus.Error));
-            await AppendAsync([.. events]);
-            ScheduleStep();
-            return;
-        }
         // No approval is asked for a call its requester could not make over HTTP either.
-        if (!await MayUseAsync(tool!, call.Args))
+        var refusal = problems.Count > 0 ? ToolOutcome.Fail("invalid tool call", problems)
+            : !await MayUseAsync(tool!, call.Args) ? AgentTool.Forbidden($"use {tool!.Name} with these arguments")
+            : null;
+        if (refusal is not null)
         {
-            events.Add(new ToolResult(callId, AgentTool.Forbidden($"use {tool!.Name} with these arguments").Output, ToolResultStatus.Error));
+            events.Add(new ToolProposed(call.ToolName, call.Args, callId, tool?.Risk ?? RiskClass.Safe));
+            events.Add(new ToolResult(callId, refusal.Output, ToolResultStatus.Error));
             await AppendAsync([.. events]);
             ScheduleStep();
             return;
         }
-        if (tool!.Risk == RiskClass.Dangerous)
+        await ProposeCallAsync(events, tool!, call.Args, callId, expects: null);
+    }
+
+    /// <summary>
+    /// Journals a valid call. A dangerous one is governed first: a policy or grant may approve or deny it on the spot
+    /// (journaled like a person's decision), otherwise it waits for the people its requirement names.
+    /// </summary>
+    private async Task ProposeCallAsync(List<RunEvent> events, IAgentTool tool, string args, string callId, string? expects)
+    {
+        if (tool.Risk != RiskClass.Dangerous)
         {
-            var expiresAt = Now() + Limits.ApprovalTimeout;
-            events.Add(new RunSuspended($"Waiting for approval of {tool.Name}.", null, callId, expiresAt));
+            events.Add(new ToolProposed(tool.Name, args, callId, tool.Risk));
             await AppendAsync([.. events]);
-            ArmExpiryTimer();
-            await NotifyApprovalAsync(RunFold.PendingApproval(State)!, pending: true, null, null);
+            ScheduleStep();
             return;
         }
+        expects ??= await ObserveAsync(tool, args);
+        events.Add(new ToolProposed(tool.Name, args, callId, tool.Risk, expects));
+        var verdict = await GovernAsync(tool, args, callId);
+        switch (verdict.Effect)
+        {
+            case PolicyEffect.AutoApprove:
+                events.Add(new RunResumed(ApprovalDecision.Approved, null, callId, verdict.DecidedBy!, null, verdict.Explanation));
+                await AppendAsync([.. events]);
+                AgentOpsMetrics.Decided("auto_approved");
+                ScheduleStep();
+                return;
+            case PolicyEffect.Deny:
+                events.Add(new RunResumed(ApprovalDecision.Rejected, verdict.Explanation, callId, verdict.DecidedBy!, null, verdict.Explanation));
+                events.Add(new ToolResult(callId, ToolOutcome.Fail($"denied by policy: {verdict.Explanation}").Output, ToolResultStatus.Error));
+                await AppendAsync([.. events]);
+                AgentOpsMetrics.Decided("denied");
+                ScheduleStep();
+                return;
+        }
+        var requirement = verdict.Requirement ?? PolicyEvaluator.Default(verdict.Explanation);
+        var now = Now();
+        events.Add(new RunSuspended($"Waiting for approval of {tool.Name}.", null, callId, now + Limits.ApprovalTimeout, requirement,
+            requirement.RespondWithin is { } within ? now + within : null));
         await AppendAsync([.. events]);
-        ScheduleStep();
+        ArmExpiryTimer();
+        await NotifyApprovalAsync(RunFold.PendingApproval(State)!, pending: true, null, null);
     }
+
+    /// <summary>The policies' verdict; when they cannot be asked, fail closed: a person decides.</summary>
+    private async Task<ApprovalVerdict> GovernAsync(IAgentTool tool, string args, string callId)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IApprovalPolicyGrain>(0).DecideAsync(new ApprovalRequest(tool.Name, args, State.AgentType, tool.Risk, callId, RunId));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Run {RunId}: approval policies could not be evaluated for {Tool}; a person must approve", RunId, tool.Name);
+            var why = $"The approval policies could not be evaluated ({e.GetType().Name}); failing closed: a person must approve.";
+            return new ApprovalVerdict(PolicyEffect.Require, null, null, why, PolicyEvaluator.Default(why));
+        }
+    }
+
+    /// <summary>What a tool with a precondition finds on its target now; null for other tools, or when it cannot tell.</summary>
+    private async Task<string?> ObserveAsync(IAgentTool tool, string args)
+    {
+        if (tool is not IPreconditionTool observed) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(args);
+            return await observed.ObserveAsync(document.RootElement, GrainFactory);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Run {RunId}: could not observe the target of {Tool}", RunId, tool.Name);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Derived from the journal's length, so that the same step planned again after a crash has the same call id: a
+    /// grant use is taken once per call id however often the step is retried.
+    /// </summary>
+    private string NextCallId() => $"call_{NameBasedGuid.Create(NameBasedGuid.Runs, $"{RunId:N}/call/{Version}"):N}";
 
     private async Task ExecuteAsync(PendingCall pending)
     {
@@ -304,6 +390,24 @@ public sealed class AgentRunGrain(
         ToolOutcome outcome;
         try
         {
+            // What the approver saw is what the tool acts on: a target that changed since the proposal voids the approval.
+            if (pending.Expects is { } expected && tool is IPreconditionTool observed)
+            {
+                using var target = JsonDocument.Parse(pending.EffectiveArgs);
+                var actual = await observed.ObserveAsync(target.RootElement, GrainFactory);
+                if (actual != expected)
+                {
+                    logger.LogInformation("Call {CallId} of run {RunId}: precondition changed, proposing again", pending.CallId, RunId);
+                    await ProposeCallAsync(
+                        [
+                            new PreconditionChanged(pending.CallId, expected, actual),
+                            new ToolResult(pending.CallId, ToolOutcome.Fail(
+                                $"precondition changed: {tool.Name} expected {expected} but found {actual}; it did nothing and asks for a new approval").Output,
+                                ToolResultStatus.Error),
+                        ], tool, pending.EffectiveArgs, NextCallId(), actual);
+                    return;
+                }
+            }
             using var args = JsonDocument.Parse(pending.EffectiveArgs);
             using var timeout = new CancellationTokenSource(Limits.StepTimeout);
             // Rights as they are now: a role taken away while the call waited for approval is taken away from the run too.
@@ -406,8 +510,9 @@ public sealed class AgentRunGrain(
     private void ArmExpiryTimer()
     {
         DisarmExpiryTimer();
-        if (State.Pending is not { AwaitingApproval: true, ExpiresAt: { } expiresAt }) return;
-        var due = expiresAt - Now();
+        if (State.Pending is not { AwaitingApproval: true, ExpiresAt: { } expiresAt } pending) return;
+        var next = pending.EscalateAt is { } escalateAt && escalateAt < expiresAt ? escalateAt : expiresAt;
+        var due = next - Now();
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         // Timers cannot wait longer than ~49 days; the sweeper covers anything beyond.
         if (due > TimeSpan.FromDays(40)) return;
@@ -425,6 +530,7 @@ public sealed class AgentRunGrain(
         if (State is not { Status: RunStatus.Suspended, Pending: { AwaitingApproval: true, ExpiresAt: { } expiresAt } pending }) return;
         if (Now() < expiresAt)
         {
+            if (pending.EscalateAt is { } escalateAt && Now() >= escalateAt) await EscalateAsync(pending);
             ArmExpiryTimer();
             return;
         }
@@ -438,6 +544,17 @@ public sealed class AgentRunGrain(
         DisarmExpiryTimer();
         await NotifyApprovalAsync(approval, pending: false, "expired", "system");
         ScheduleStep();
+    }
+
+    /// <summary>Nobody decided within the policy's respond_within: the next escalation level, journaled and announced.</summary>
+    private async Task EscalateAsync(PendingCall pending)
+    {
+        var level = pending.EscalationLevel + 1;
+        DateTimeOffset? next = pending.Requirement?.RespondWithin is { } within ? Now() + within : null;
+        await AppendAsync(new ApprovalEscalated(pending.CallId, level, next));
+        logger.LogInformation("Call {CallId} of run {RunId} escalated to level {Level}", pending.CallId, RunId, level);
+        AgentOpsMetrics.Decided("escalated");
+        await NotifyApprovalAsync(RunFold.PendingApproval(State)!, pending: true, "escalated", "system");
     }
 
     // ---- journal ------------------------------------------------------------------------------------------
@@ -472,7 +589,7 @@ public sealed class AgentRunGrain(
         foreach (var entry in numbered) RunFold.Apply(next, entry);
         try
         {
-            var written = await store.AppendAsync(numbered, RunFold.Summary(next));
+            var written = await store.AppendAsync(numbered, RunFold.Summary(next), ApprovalAudit.From(State, numbered));
             _journalFailures = 0;
             return written;
         }

@@ -39,18 +39,37 @@ public static class RunFold
             case ToolProposed e:
                 s.Status = RunStatus.Running;
                 s.Steps++;
-                s.Pending = new PendingCall(e.CallId, e.ToolName, e.Args, e.Risk, entry.CreatedAt);
+                s.Pending = new PendingCall(e.CallId, e.ToolName, e.Args, e.Risk, entry.CreatedAt, Expects: e.Expects);
                 break;
             case RunSuspended e:
                 s.Status = RunStatus.Suspended;
                 if (e.BlockedByChildRunId is { } child) s.BlockedByChild = child;
                 if (e.CallId is not null && s.Pending?.CallId == e.CallId)
-                    s.Pending = s.Pending with { AwaitingApproval = true, ExpiresAt = e.ExpiresAt };
+                    s.Pending = s.Pending with { AwaitingApproval = true, ExpiresAt = e.ExpiresAt, Requirement = e.Requirement, EscalateAt = e.EscalateAt };
                 break;
             case RunResumed e:
                 s.Status = RunStatus.Running;
                 if (s.Pending?.CallId == e.CallId)
-                    s.Pending = s.Pending with { AwaitingApproval = false, Decision = e.Decision, ApprovedArgs = e.ApprovedArgs, DecidedBy = e.DecidedBy };
+                    s.Pending = s.Pending with
+                    {
+                        AwaitingApproval = false, Decision = e.Decision, ApprovedArgs = e.ApprovedArgs ?? s.Pending.ApprovedArgs, DecidedBy = e.DecidedBy,
+                        EscalateAt = null,
+                    };
+                break;
+            case ApprovalGiven e:
+                if (s.Pending?.CallId == e.CallId)
+                {
+                    var vote = new ApprovalVote(e.ApprovedBy, entry.CreatedAt);
+                    // Edited arguments are new arguments: approvals of the old ones no longer count.
+                    s.Pending = e.ApprovedArgs is { } edited
+                        ? s.Pending with { ApprovedArgs = edited, Given = [vote] }
+                        : s.Pending with { Given = s.Pending.Votes.Add(vote) };
+                }
+                break;
+            case ApprovalEscalated e:
+                if (s.Pending?.CallId == e.CallId) s.Pending = s.Pending with { EscalationLevel = e.Level, EscalateAt = e.NextEscalationAt };
+                break;
+            case PreconditionChanged:
                 break;
             case ToolResult e:
                 s.Status = RunStatus.Running;
@@ -103,8 +122,9 @@ public static class RunFold
     /// <summary>The call of this run waiting for a person, if any.</summary>
     public static PendingApproval? PendingApproval(RunState s) =>
         s is { Status: RunStatus.Suspended, Pending: { AwaitingApproval: true } p }
-            ? new PendingApproval(s.Id, s.RootRunId, s.AgentType, p.CallId, p.ToolName, p.Args, p.Risk, p.ProposedAt,
-                p.ExpiresAt ?? DateTimeOffset.MaxValue, s.Prompt, s.UserId)
+            ? new PendingApproval(s.Id, s.RootRunId, s.AgentType, p.CallId, p.ToolName, p.EffectiveArgs, p.Risk, p.ProposedAt,
+                p.ExpiresAt ?? DateTimeOffset.MaxValue, s.Prompt, s.UserId, p.Needed, [.. p.Votes], p.EscalationLevel, p.EscalateAt,
+                p.Requirement?.PolicyId, p.Requirement?.Explanation, s.RequestedBy, p.Requirement?.Roles ?? [])
             : null;
 
     public static RunSummary Summary(RunState s) => new(s.Id, s.ParentRunId, s.RootRunId, s.AgentType, s.UserId, s.Prompt,

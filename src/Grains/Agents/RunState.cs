@@ -15,8 +15,19 @@ public sealed record PendingCall(
     [property: Id(6)] DateTimeOffset? ExpiresAt = null,
     [property: Id(7)] ApprovalDecision? Decision = null,
     [property: Id(8)] string? ApprovedArgs = null,
-    [property: Id(9)] string? DecidedBy = null)
+    [property: Id(9)] string? DecidedBy = null,
+    [property: Id(10)] Governance.ApprovalRequirement? Requirement = null,
+    [property: Id(11)] ImmutableList<ApprovalVote>? Given = null,
+    [property: Id(12)] int EscalationLevel = 0,
+    [property: Id(13)] DateTimeOffset? EscalateAt = null,
+    [property: Id(14)] string? Expects = null)
 {
+    /// <summary>Approvals given so far towards the call's quorum.</summary>
+    public ImmutableList<ApprovalVote> Votes => Given ?? [];
+
+    /// <summary>Distinct approvals the call needs (one when no policy asked for more).</summary>
+    public int Needed => Requirement?.Needed ?? 1;
+
     /// <summary>The arguments the tool runs with: the edited ones when a person changed them.</summary>
     public string EffectiveArgs => ApprovedArgs ?? Args;
 }

@@ -140,6 +140,7 @@ public static class AgentOpsHostingExtensions
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Orders, (services, _) => OrderRowStorageOf(services,
                 legacy: services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store)));
             silo.Services.TryAddSingleton<IWarehouseStore, PostgresWarehouseStore>();
+            silo.Services.TryAddSingleton<Governance.IGovernanceStore, Governance.PostgresGovernanceStore>();
         }
         else
         {
@@ -150,6 +151,7 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton<IOrderStore>(sp => new InMemoryOrderStore(ServiceIdOf(sp)));
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Orders, (services, _) => OrderRowStorageOf(services, legacy: null));
             silo.Services.TryAddSingleton<IWarehouseStore>(sp => new InMemoryWarehouseStore(ServiceIdOf(sp)));
+            silo.Services.TryAddSingleton<Governance.IGovernanceStore>(sp => new Governance.InMemoryGovernanceStore(ServiceIdOf(sp)));
         }
 
         // Agent runs: journaled grains whose log lives in the journal store; live events on streams.

@@ -1,4 +1,5 @@
 using AgentOps.Agents;
+using AgentOps.Governance;
 
 namespace AgentOps.Journal;
 
@@ -10,9 +11,14 @@ public interface IRunJournalStore
 
     /// <summary>
     /// Appends events (their sequences continue the run's journal) and replaces the run's summary row, atomically.
-    /// Returns false, changing nothing, when one of the sequences is already taken.
+    /// Returns false, changing nothing, when one of the sequences is already taken. The approval audit rows these events
+    /// make (<see cref="ApprovalAudit.From"/>) are appended to the hash chain in the same transaction.
     /// </summary>
-    Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default);
+    Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, IReadOnlyList<AuditEntry>? audit = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Approval audit rows in sequence order after <paramref name="afterSequence"/>: of one run (and call) or all.</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(Guid? runId, string? callId, long afterSequence, int limit, CancellationToken cancellationToken = default);
 
     Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default);
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using AgentOps.Agents;
+using AgentOps.Governance;
 
 namespace AgentOps.Journal;
 
@@ -25,7 +26,8 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         }
     }
 
-    public Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default)
+    public Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, IReadOnlyList<AuditEntry>? audit = null,
+        CancellationToken cancellationToken = default)
     {
         lock (_journals)
         {
@@ -37,7 +39,23 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
             }
             _journals.Events[summary.Id] = events.AddRange(entries);
             _journals.Runs[summary.Id] = summary;
+            foreach (var row in audit ?? [])
+            {
+                var previous = _journals.Audit.Count > 0 ? _journals.Audit[^1].Hash : ApprovalAudit.Genesis;
+                _journals.Audit.Add(new AuditRecord(_journals.Audit.Count + 1, row.RunId, row.CallId, row.Kind, row.Record, previous,
+                    ApprovalAudit.Hash(previous, row.Record)));
+            }
             return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(Guid? runId, string? callId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            return Task.FromResult<IReadOnlyList<AuditRecord>>([.. _journals.Audit
+                .Where(r => r.Sequence > afterSequence && (runId is null || r.RunId == runId) && (callId is null || r.CallId == callId))
+                .Take(limit)]);
         }
     }
 
@@ -85,7 +103,7 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
             return Task.FromResult<IReadOnlyList<Guid>>([.. _journals.Runs.Values
                 .Where(r => (r.Status is RunStatus.Pending or RunStatus.Running && r.UpdatedAt < before)
                             || (r.Status == RunStatus.Suspended && r.PendingApproval is null && r.UpdatedAt < before)
-                            || (r.Status == RunStatus.Suspended && r.PendingApproval is { } p && p.ExpiresAt <= now))
+                            || (r.Status == RunStatus.Suspended && r.PendingApproval is { } p && (p.ExpiresAt <= now || p.EscalateAt <= now)))
                 .OrderBy(r => r.UpdatedAt).Take(limit).Select(r => r.Id)]);
         }
     }
@@ -95,5 +113,7 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         public Dictionary<Guid, ImmutableList<JournalEntry>> Events { get; } = [];
 
         public Dictionary<Guid, RunSummary> Runs { get; } = [];
+
+        public List<AuditRecord> Audit { get; } = [];
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Globalization;
 using AgentOps.Agents;
+using AgentOps.Governance;
 
 namespace AgentOps.Journal;
 
@@ -21,6 +23,9 @@ public static class JournalCodec
     public const string ChildRunStartedType = "CHILD_RUN_STARTED";
     public const string ChildRunCompletedType = "CHILD_RUN_COMPLETED";
     public const string RunCancelledType = "RUN_CANCELLED";
+    public const string ApprovalGivenType = "APPROVAL_GIVEN";
+    public const string ApprovalEscalatedType = "APPROVAL_ESCALATED";
+    public const string PreconditionChangedType = "PRECONDITION_CHANGED";
 
     public static string TypeOf(RunEvent e) => e switch
     {
@@ -35,6 +40,9 @@ public static class JournalCodec
         ChildRunStarted => ChildRunStartedType,
         ChildRunCompleted => ChildRunCompletedType,
         RunCancelled => RunCancelledType,
+        ApprovalGiven => ApprovalGivenType,
+        ApprovalEscalated => ApprovalEscalatedType,
+        PreconditionChanged => PreconditionChangedType,
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown journal event type."),
     };
 
@@ -60,12 +68,15 @@ public static class JournalCodec
                 o["args"] = Embed(x.Args);
                 o["call_id"] = x.CallId;
                 o["risk"] = Name(x.Risk);
+                if (x.Expects is { } expects) o["expects"] = Embed(expects);
                 break;
             case RunSuspended x:
                 o["reason"] = x.Reason;
                 if (x.BlockedByChildRunId is { } child) o["blocked_by_child_run_id"] = child.ToString();
                 if (x.CallId is { } call) o["call_id"] = call;
-                if (x.ExpiresAt is { } expires) o["expires_at"] = expires.ToUniversalTime().ToString("O");
+                if (x.ExpiresAt is { } expires) o["expires_at"] = Time(expires);
+                if (x.Requirement is { } requirement) o["requirement"] = ToPayload(requirement);
+                if (x.EscalateAt is { } escalateAt) o["escalate_at"] = Time(escalateAt);
                 break;
             case RunResumed x:
                 o["decision"] = Name(x.Decision);
@@ -73,6 +84,7 @@ public static class JournalCodec
                 o["call_id"] = x.CallId;
                 o["decided_by"] = x.DecidedBy;
                 if (x.ApprovedArgs is { } args) o["approved_args"] = Embed(args);
+                if (x.Explanation is { } explanation) o["explanation"] = explanation;
                 break;
             case ToolResult x:
                 o["call_id"] = x.CallId;
@@ -102,6 +114,24 @@ public static class JournalCodec
                 o["reason"] = x.Reason;
                 o["cancelled_by"] = x.CancelledBy;
                 break;
+            case ApprovalGiven x:
+                o["call_id"] = x.CallId;
+                o["approved_by"] = x.ApprovedBy;
+                o["given"] = x.Given;
+                o["needed"] = x.Needed;
+                if (x.ApprovedArgs is { } approved) o["approved_args"] = Embed(approved);
+                if (x.Feedback is { } note) o["feedback"] = note;
+                break;
+            case ApprovalEscalated x:
+                o["call_id"] = x.CallId;
+                o["level"] = x.Level;
+                if (x.NextEscalationAt is { } next) o["next_escalation_at"] = Time(next);
+                break;
+            case PreconditionChanged x:
+                o["call_id"] = x.CallId;
+                o["expected"] = Embed(x.Expected);
+                o["actual"] = Embed(x.Actual);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown journal event type.");
         }
@@ -114,21 +144,65 @@ public static class JournalCodec
             OptGuid(p, "parent_run_id"), Guid.Parse(Str(p, "root_run_id")), OptStr(p, "parent_call_id"), OptStr(p, "requested_by")),
         AgentThoughtType => new AgentThought(Str(p, "text_content")),
         ToolProposedType => new ToolProposed(Str(p, "tool_name"), Raw(p, "args") ?? "{}", Str(p, "call_id"),
-            Parse<RiskClass>(OptStr(p, "risk") ?? "safe")),
+            Parse<RiskClass>(OptStr(p, "risk") ?? "safe"), Raw(p, "expects")),
         RunSuspendedType => new RunSuspended(Str(p, "reason"), OptGuid(p, "blocked_by_child_run_id"), OptStr(p, "call_id"),
-            OptStr(p, "expires_at") is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null),
+            OptTime(p, "expires_at"), p.TryGetProperty("requirement", out var requirement) ? RequirementFrom(requirement) : null, OptTime(p, "escalate_at")),
         RunResumedType => new RunResumed(ParseDecision(Str(p, "decision")), OptStr(p, "feedback"), Str(p, "call_id"),
-            OptStr(p, "decided_by") ?? "unknown", Raw(p, "approved_args")),
+            OptStr(p, "decided_by") ?? "unknown", Raw(p, "approved_args"), OptStr(p, "explanation")),
         ToolResultType => new ToolResult(Str(p, "call_id"), Raw(p, "output_data") ?? "null", Parse<ToolResultStatus>(Str(p, "status"))),
         RunCompletedType => new RunCompleted(Str(p, "summary"), Raw(p, "report")),
         SystemErrorType => new SystemError(Str(p, "error_details"), p.TryGetProperty("fatal", out var fatal) && fatal.GetBoolean()),
         ChildRunStartedType => new ChildRunStarted(Guid.Parse(Str(p, "child_run_id")), Str(p, "agent_type"), Str(p, "task"), Str(p, "call_id")),
         ChildRunCompletedType => new ChildRunCompleted(Guid.Parse(Str(p, "child_run_id")), p.GetProperty("success").GetBoolean(), Str(p, "summary")),
         RunCancelledType => new RunCancelled(Str(p, "reason"), Str(p, "cancelled_by")),
+        ApprovalGivenType => new ApprovalGiven(Str(p, "call_id"), Str(p, "approved_by"), p.GetProperty("given").GetInt32(), p.GetProperty("needed").GetInt32(),
+            Raw(p, "approved_args"), OptStr(p, "feedback")),
+        ApprovalEscalatedType => new ApprovalEscalated(Str(p, "call_id"), p.GetProperty("level").GetInt32(), OptTime(p, "next_escalation_at")),
+        PreconditionChangedType => new PreconditionChanged(Str(p, "call_id"), Raw(p, "expected") ?? "null", Raw(p, "actual") ?? "null"),
         _ => throw new JsonException($"Unknown journal event type '{type}'."),
     };
 
     public static string Name(RiskClass risk) => risk.ToString().ToLowerInvariant();
+
+    public static string Name(PolicyEffect effect) => effect switch
+    {
+        PolicyEffect.AutoApprove => "auto_approve",
+        PolicyEffect.Deny => "deny",
+        _ => "require",
+    };
+
+    public static bool TryParseEffect(string? value, out PolicyEffect effect)
+    {
+        effect = value switch { "auto_approve" => PolicyEffect.AutoApprove, "deny" => PolicyEffect.Deny, "require" => PolicyEffect.Require, _ => (PolicyEffect)(-1) };
+        return Enum.IsDefined(effect);
+    }
+
+    public static JsonObject ToPayload(ApprovalRequirement r)
+    {
+        var o = new JsonObject
+        {
+            ["approvals_needed"] = r.Needed,
+            ["roles"] = new JsonArray([.. (r.Roles.IsDefault ? [] : r.Roles).Select(role => JsonValue.Create(role))]),
+            ["separate_duties"] = r.SeparateDuties,
+            ["explanation"] = r.Explanation,
+        };
+        if (r.PolicyId is { } policy) o["policy_id"] = policy.ToString();
+        if (r.RespondWithin is { } within) o["respond_within_seconds"] = within.TotalSeconds;
+        return o;
+    }
+
+    private static ApprovalRequirement RequirementFrom(JsonElement r) => new(
+        r.GetProperty("approvals_needed").GetInt32(),
+        [.. r.GetProperty("roles").EnumerateArray().Select(e => e.GetString()!)],
+        r.TryGetProperty("separate_duties", out var separate) && separate.GetBoolean(),
+        OptGuid(r, "policy_id"),
+        OptStr(r, "explanation") ?? "",
+        r.TryGetProperty("respond_within_seconds", out var within) ? TimeSpan.FromSeconds(within.GetDouble()) : null);
+
+    private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? OptTime(JsonElement p, string name) =>
+        OptStr(p, name) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
 
     public static string Name(ApprovalDecision decision) =>
         decision == ApprovalDecision.ChildEnded ? "child_ended" : decision.ToString().ToLowerInvariant();

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Threading.Channels;
 using AgentOps.Agents;
+using AgentOps.Governance;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,7 +20,7 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
     private const string UniqueViolation = "23505";
     private const int MaxBatch = 200;
 
-    private sealed record Append(IReadOnlyList<JournalEntry> Entries, RunSummary Summary, TaskCompletionSource<bool> Done);
+    private sealed record Append(IReadOnlyList<JournalEntry> Entries, RunSummary Summary, IReadOnlyList<AuditEntry> Audit, TaskCompletionSource<bool> Done);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<Append> _appends = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
@@ -50,12 +51,13 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
         return entries;
     }
 
-    public Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, CancellationToken cancellationToken = default)
+    public Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, IReadOnlyList<AuditEntry>? audit = null,
+        CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0) return Task.FromResult(true);
         cancellationToken.ThrowIfCancellationRequested();
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_appends.Writer.TryWrite(new Append(entries, summary, done))) throw new InvalidOperationException("The journal store is shutting down.");
+        if (!_appends.Writer.TryWrite(new Append(entries, summary, audit ?? [], done))) throw new InvalidOperationException("The journal store is shutting down.");
         return done.Task;
     }
 
@@ -117,6 +119,37 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
             commands.Add(insert);
         }
         commands.Add(UpsertSummary(append.Summary, append.Entries[^1].Sequence));
+        foreach (var row in append.Audit)
+        {
+            var audit = new NpgsqlBatchCommand("SELECT agentops_audit_append($1, $2, $3, $4, $5)");
+            audit.Parameters.AddWithValue(row.RunId);
+            audit.Parameters.Add(new NpgsqlParameter { Value = row.CallId, NpgsqlDbType = NpgsqlDbType.Varchar });
+            audit.Parameters.Add(new NpgsqlParameter { Value = row.Kind, NpgsqlDbType = NpgsqlDbType.Varchar });
+            audit.Parameters.Add(new NpgsqlParameter { Value = row.Record, NpgsqlDbType = NpgsqlDbType.Text });
+            audit.Parameters.AddWithValue(row.EventId);
+            commands.Add(audit);
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(Guid? runId, string? callId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT seq, run_id, call_id, kind, record, prev_hash, row_hash FROM agentops_approval_audit
+             WHERE seq > $1 AND ($2::uuid IS NULL OR run_id = $2) AND ($3::varchar IS NULL OR call_id = $3)
+             ORDER BY seq LIMIT $4
+            """);
+        command.Parameters.AddWithValue(afterSequence);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)callId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<AuditRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new AuditRecord(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6)));
+        }
+        return rows;
     }
 
     /// <summary>One append in its own transaction; false when its sequences are taken by other events.</summary>
@@ -233,6 +266,7 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
              WHERE (status IN ('pending', 'running') AND updated_at < $1)
                 OR (status = 'suspended' AND pending_call_id IS NULL AND updated_at < $1)
                 OR (status = 'suspended' AND pending_call_id IS NOT NULL AND (pending_approval ->> 'ExpiresAt')::timestamptz <= $2)
+                OR (status = 'suspended' AND pending_call_id IS NOT NULL AND (pending_approval ->> 'EscalateAt')::timestamptz <= $2)
              ORDER BY updated_at LIMIT $3
             """);
         command.Parameters.AddWithValue(before.UtcDateTime);

@@ -37,6 +37,9 @@ public static class AccessRules
     /// <summary>Any signed-in user.</summary>
     public static bool IsSignedIn(Requester? r) => r is not null;
 
+    /// <summary>Deciding on a governed tool call: a person holding one of the roles the call's policy names.</summary>
+    public static bool MayApprove(Requester? r, IEnumerable<string> roles) => r is not null && roles.Contains(RoleNames.For(r.Role), StringComparer.Ordinal);
+
     /// <summary>Starting an agent that declares the roles it serves.</summary>
     public static bool MayRunAgent(Requester? r, IReadOnlyCollection<UserRole> allowedRoles) => r is not null && allowedRoles.Contains(r.Role);
 }

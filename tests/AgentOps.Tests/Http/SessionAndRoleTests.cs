@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AgentOps.Tests.Infrastructure;
+using AgentOps.Users;
 using AgentOps.Web.Auth;
 using AgentOps.Web.Bookstore;
 using Microsoft.AspNetCore.Components.Authorization;

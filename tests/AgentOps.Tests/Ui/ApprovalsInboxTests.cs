@@ -3,6 +3,7 @@ using AgentOps.Agents;
 using AgentOps.Agents.Tools;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Web.Agents;
+using AgentOps.Users;
 using AgentOps.Web.Auth;
 using AgentOps.Web.Components.Agents;
 using Bunit;

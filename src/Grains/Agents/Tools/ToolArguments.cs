@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOps.Governance;
 
 namespace AgentOps.Agents.Tools;
 
@@ -12,7 +13,7 @@ public static class ToolArguments
         {
             using var document = JsonDocument.Parse(args);
             if (document.RootElement.ValueKind != JsonValueKind.Object) return ["arguments must be a JSON object"];
-            return [.. JsonSchemaValidator.Validate(tool.Schema, document.RootElement)];
+            return [.. ArgsRules.Problems(ArgsRules.Compile(tool.Schema.GetRawText()), document.RootElement)];
         }
         catch (JsonException e)
         {

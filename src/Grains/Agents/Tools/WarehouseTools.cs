@@ -67,8 +67,15 @@ public sealed class GetWarehouseStockTool : AgentTool
     }
 }
 
-public sealed class RestartWarehouseTool : AgentTool
+public sealed class RestartWarehouseTool : AgentTool, IPreconditionTool
 {
+    public async Task<string> ObserveAsync(JsonElement args, IGrainFactory grains)
+    {
+        var name = WarehouseNames.Normalize(Text(args, "name"));
+        var fault = (await grains.GetGrain<IWarehouseGrain>(name).GetSnapshotAsync()).Fault;
+        return JsonSerializer.Serialize(new { warehouse = name, fault = fault?.Kind }, ToolJson.Options);
+    }
+
     public override string Name => "restart_warehouse";
     public override string Description => "Brings a warehouse back online: clears its fault and runs a health check. Dangerous: needs approval.";
     public override RiskClass Risk => RiskClass.Dangerous;
@@ -87,8 +94,16 @@ public sealed class RestartWarehouseTool : AgentTool
     }
 }
 
-public sealed class SetStockTool : AgentTool
+public sealed class SetStockTool : AgentTool, IPreconditionTool
 {
+    public async Task<string> ObserveAsync(JsonElement args, IGrainFactory grains)
+    {
+        var name = WarehouseNames.Normalize(Text(args, "warehouse"));
+        var bookId = Id(args, "book_id");
+        var line = await grains.GetGrain<IWarehouseGrain>(name).GetBookStockAsync(bookId);
+        return JsonSerializer.Serialize(new { warehouse = name, book_id = bookId, quantity = line?.Quantity }, ToolJson.Options);
+    }
+
     public override string Name => "set_stock";
     public override bool MayUse(Requester? requester, JsonElement args) =>
         AccessRules.MayManageWarehouse(requester, WarehouseNames.Normalize(Text(args, "warehouse")));

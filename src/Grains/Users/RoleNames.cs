@@ -1,6 +1,5 @@
-using AgentOps.Users;
 
-namespace AgentOps.Web.Auth;
+namespace AgentOps.Users;
 
 /// <summary>The seed's role spellings on the wire.</summary>
 public static class RoleNames

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NJsonSchema;
+
+namespace AgentOps.Governance;
+
+/// <summary>
+/// JSON Schema over tool arguments, through NJsonSchema (a maintained, widely used implementation rather than our own
+/// subset): the tools' argument schemas, and the argument rules of policies and grants. References outside the schema
+/// itself are refused, so that a rule never makes the cluster fetch anything.
+/// </summary>
+public static class ArgsRules
+{
+    private static readonly ConcurrentDictionary<string, JsonSchema> Compiled = new(StringComparer.Ordinal);
+
+    /// <summary>The compiled schema, built once per distinct text; throws when the text is not a usable schema.</summary>
+    public static JsonSchema Compile(string schema) => Compiled.GetOrAdd(schema, text =>
+    {
+        if (ExternalReference(JsonNode.Parse(text)) is { } reference)
+            throw new ArgumentException($"the reference '{reference}' points outside the rule; only local references (#/…) are allowed.");
+        // No external references, so loading completes without I/O.
+        return JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult();
+    });
+
+    /// <summary>Why a rule cannot be used (not JSON, not an object, not a schema), or null when it can.</summary>
+    public static string? Problem(string rule)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(rule);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return "args_rule must be a JSON Schema (an object).";
+            Compile(rule);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"args_rule is not a usable JSON Schema: {e.Message}";
+        }
+    }
+
+    /// <summary>Whether the arguments satisfy the rule. Throws when the rule cannot be evaluated: callers fail closed.</summary>
+    public static bool Matches(string rule, string args) => Compile(rule).Validate(args).Count == 0;
+
+    /// <summary>Every problem of a value against a schema, each with its JSON path, so they can all be fixed at once.</summary>
+    public static IReadOnlyList<string> Problems(JsonSchema schema, JsonElement value) =>
+        [.. schema.Validate(value.GetRawText()).Select(e => $"{PathOf(e.Path)}: {Describe(e.Kind.ToString())}").Distinct()];
+
+    private static string PathOf(string? pointer)
+    {
+        if (string.IsNullOrEmpty(pointer) || pointer == "#") return "$";
+        return "$" + pointer.TrimStart('#').Replace('/', '.');
+    }
+
+    /// <summary>"PropertyRequired" → "property required".</summary>
+    private static string Describe(string kind)
+    {
+        var words = new StringBuilder();
+        foreach (var c in kind)
+        {
+            if (char.IsUpper(c) && words.Length > 0) words.Append(' ');
+            words.Append(char.ToLowerInvariant(c));
+        }
+        return words.ToString();
+    }
+
+    private static string? ExternalReference(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o)
+                {
+                    if (key == "$ref" && value is JsonValue v && v.TryGetValue<string>(out var target) && !target.StartsWith('#')) return target;
+                    if (ExternalReference(value) is { } found) return found;
+                }
+                return null;
+            case JsonArray a:
+                return a.Select(ExternalReference).FirstOrDefault(r => r is not null);
+            default:
+                return null;
+        }
+    }
+}
