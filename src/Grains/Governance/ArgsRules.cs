@@ -45,7 +45,33 @@ public static class ArgsRules
 
     /// <summary>Every problem of a value against a schema, each with its JSON path, so they can all be fixed at once.</summary>
     public static IReadOnlyList<string> Problems(JsonSchema schema, JsonElement value) =>
-        [.. schema.Validate(value.GetRawText()).Select(e => $"{PathOf(e.Path)}: {Describe(e.Kind.ToString())}").Distinct()];
+        [.. schema.Validate(value.GetRawText()).Select(e => $"{PathOf(e.Path)}: {Describe(e)}").Distinct()];
+
+    /// <summary>The library's error kinds in words a planner or a person can act on, with the limit that was missed.</summary>
+    private static string Describe(NJsonSchema.Validation.ValidationError e)
+    {
+        var s = e.Schema;
+        return e.Kind switch
+        {
+            NJsonSchema.Validation.ValidationErrorKind.PropertyRequired => "is required",
+            NJsonSchema.Validation.ValidationErrorKind.NoAdditionalPropertiesAllowed => "is not an argument of this tool",
+            NJsonSchema.Validation.ValidationErrorKind.NotInEnumeration =>
+                $"must be one of {string.Join(", ", s?.Enumeration.Select(v => JsonSerializer.Serialize(v)) ?? [])}",
+            NJsonSchema.Validation.ValidationErrorKind.GuidExpected or NJsonSchema.Validation.ValidationErrorKind.UuidExpected => "must be a UUID",
+            NJsonSchema.Validation.ValidationErrorKind.NumberTooSmall => $"must be ≥ {s?.Minimum}",
+            NJsonSchema.Validation.ValidationErrorKind.NumberTooBig => $"must be ≤ {s?.Maximum}",
+            NJsonSchema.Validation.ValidationErrorKind.StringTooShort => $"at least {s?.MinLength} characters",
+            NJsonSchema.Validation.ValidationErrorKind.StringTooLong => $"at most {s?.MaxLength} characters",
+            NJsonSchema.Validation.ValidationErrorKind.IntegerExpected => "expected integer",
+            NJsonSchema.Validation.ValidationErrorKind.NumberExpected => "expected number",
+            NJsonSchema.Validation.ValidationErrorKind.StringExpected => "expected string",
+            NJsonSchema.Validation.ValidationErrorKind.BooleanExpected => "expected boolean",
+            NJsonSchema.Validation.ValidationErrorKind.ObjectExpected => "expected object",
+            NJsonSchema.Validation.ValidationErrorKind.ArrayExpected => "expected array",
+            NJsonSchema.Validation.ValidationErrorKind.TooManyItems => $"at most {s?.MaxItems} items",
+            _ => Describe(e.Kind.ToString()),
+        };
+    }
 
     private static string PathOf(string? pointer)
     {

@@ -23,6 +23,8 @@ public sealed class BookstoreSeeder(
     public static readonly ImmutableArray<NewUser> Users =
     [
         new("admin@bookstore.com", "admin123", "Store Admin", UserRole.StoreAdmin, null),
+        // The second admin, so that a two-person approval can be tried out of the box (SPEC section 8).
+        new("ops@bookstore.com", "ops123", "Ops Admin", UserRole.StoreAdmin, null),
         new("alice@customer.com", "alice123", "Alice", UserRole.Customer, null),
         new("bob@customer.com", "bob123", "Bob", UserRole.Customer, null),
         new("staff@warehouse-alpha.com", "staff123", "Alpha Staff", UserRole.WarehouseStaff, "alpha"),

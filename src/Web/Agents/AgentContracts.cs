@@ -21,12 +21,24 @@ public sealed record RunEventResponse(Guid Id, int Sequence, string Type, JsonOb
         new(e.Id, e.Sequence, JournalCodec.TypeOf(e.Event), JournalCodec.ToPayload(e.Event), e.CreatedAt, e.RunId, agentType);
 }
 
+/// <summary>One approval towards a quorum.</summary>
+public sealed record ApprovalVoteResponse(string By, DateTimeOffset At);
+
+/// <summary>Quorum progress: <c>approvals: {needed, given: [{by, at}]}</c>.</summary>
+public sealed record ApprovalsResponse(int Needed, IReadOnlyList<ApprovalVoteResponse> Given, IReadOnlyList<string> Roles);
+
+/// <param name="EscalateAt">The response deadline: when the call escalates next (null without a policy deadline).</param>
+/// <param name="PolicyId">The policy that required approval (null: the default rule).</param>
 public sealed record PendingToolResponse(
     Guid RunId, Guid RootRunId, string AgentType, string CallId, string ToolName, JsonNode? Args, string Risk,
-    DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, string Prompt, string UserId)
+    DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, string Prompt, string UserId,
+    ApprovalsResponse? Approvals = null, int EscalationLevel = 0, DateTimeOffset? EscalateAt = null, Guid? PolicyId = null,
+    string? Explanation = null, string? RequestedBy = null)
 {
     public static PendingToolResponse From(PendingApproval p) => new(p.RunId, p.RootRunId, p.AgentType, p.CallId, p.ToolName,
-        JournalCodec.Embed(p.Args), JournalCodec.Name(p.Risk), p.ProposedAt, p.ExpiresAt, p.Prompt, p.UserId);
+        JournalCodec.Embed(p.Args), JournalCodec.Name(p.Risk), p.ProposedAt, p.ExpiresAt, p.Prompt, p.UserId,
+        new ApprovalsResponse(p.Needed, p.Given.IsDefault ? [] : [.. p.Given.Select(v => new ApprovalVoteResponse(v.By, v.At))], p.Roles.IsDefault ? [] : [.. p.Roles]),
+        p.EscalationLevel, p.EscalateAt, p.PolicyId, p.Explanation, p.RequestedBy);
 }
 
 public sealed record RunResponse(

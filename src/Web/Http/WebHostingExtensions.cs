@@ -1,6 +1,7 @@
 using AgentOps.Catalog;
 using AgentOps.Hosting;
 using AgentOps.Web.Agents;
+using AgentOps.Web.Governance;
 using AgentOps.Web.Auth;
 using AgentOps.Web.Bookstore;
 using AgentOps.Web.Components;
@@ -93,6 +94,10 @@ public static class WebHostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<AgentsUiService>();
         builder.Services.AddScoped<BookstoreUiService>();
+        builder.Services.AddOptions<Governance.ActionLinkOptions>().BindConfiguration(Governance.ActionLinkOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Governance.ActionLinkOptions>, Governance.ActionLinkOptionsValidator>();
+        builder.Services.AddSingleton<Governance.ActionLinkSigner>();
+        builder.Services.AddScoped<Governance.GovernanceService>();
         return builder;
     }
 
@@ -125,6 +130,7 @@ public static class WebHostingExtensions
         app.MapInventoryApi();
         app.MapWarehousesApi();
         app.MapAgentsApi();
+        app.MapGovernanceApi();
 
         if (observability.Prometheus)
         {

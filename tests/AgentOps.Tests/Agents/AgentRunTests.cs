@@ -48,7 +48,7 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
     {
         var (run, warehouse, book) = await SuspendedSetStockAsync();
 
-        Assert.Null((await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Rejected, "admin", Feedback: "wrong warehouse"))).Error);
+        Assert.Null((await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Rejected, "admin@bookstore.com", Feedback: "wrong warehouse"))).Error);
 
         var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
         Assert.Equal(7, await Scenario.StockAsync(Grains, warehouse, book));
@@ -65,14 +65,14 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
         var grain = Grains.GetGrain<IAgentRunGrain>(run);
         var before = (await grain.GetAsync())!.Events.Length;
 
-        var invalid = await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin",
+        var invalid = await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com",
             Args: $$"""{"warehouse":"{{warehouse}}","book_id":"{{book}}","quantity":-3}"""));
         Assert.Equal("validation.invalid_tool_args", invalid.Error!.Code);
         Assert.Contains("$.quantity: must be ≥ 0", invalid.Error.Details!.Values);
         Assert.Equal(before, (await grain.GetAsync())!.Events.Length);
 
         var edited = $$"""{"warehouse":"{{warehouse}}","book_id":"{{book}}","quantity":42}""";
-        Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin", Args: edited))).Error);
+        Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com", Args: edited))).Error);
 
         var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
         Assert.Equal(42, await Scenario.StockAsync(Grains, warehouse, book));
@@ -88,15 +88,15 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
         var grain = Grains.GetGrain<IAgentRunGrain>(run);
         var pending = (await grain.GetPendingApprovalAsync())!;
 
-        var stale = await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin", CallId: "call_not_this_one"));
+        var stale = await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com", CallId: "call_not_this_one"));
         Assert.Equal("state.conflict", stale.Error!.Code);
         Assert.Equal(pending.CallId, stale.Error.Details!["pending_call_id"]);
         Assert.Equal(RunStatus.Suspended, (await grain.GetSummaryAsync())!.Status);
 
-        Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin", CallId: pending.CallId))).Error);
+        Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com", CallId: pending.CallId))).Error);
         var done = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
 
-        var again = await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin", CallId: pending.CallId));
+        var again = await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com", CallId: pending.CallId));
         Assert.Equal("state.conflict", again.Error!.Code);
         Assert.Equal(done.Events.Length, (await grain.GetAsync())!.Events.Length);
         Assert.Equal(50, await Scenario.StockAsync(Grains, warehouse, book));
@@ -119,7 +119,7 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
         Assert.Equal("restart_warehouse", pending.ToolName);
         Assert.Equal(JsonSerializer.Serialize(new { name = warehouse }), pending.Args);
 
-        Assert.Null((await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin"))).Error);
+        Assert.Null((await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com"))).Error);
 
         var parent = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
         var childView = await Runs.WaitForAsync(Grains, child, RunStatus.Completed);

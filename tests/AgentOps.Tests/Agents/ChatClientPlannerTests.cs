@@ -30,7 +30,7 @@ public sealed class ChatClientPlannerTests(LlmClusterFixture fixture)
         var run = await Runs.StartAsync(Grains, $"{marker}: set the stock to 9", "inventory");
         var suspended = await Runs.WaitForAsync(Grains, run, RunStatus.Suspended);
         Assert.Equal(9, JsonDocument.Parse(suspended.PendingTool!.Args).RootElement.GetProperty("quantity").GetInt32());
-        Assert.Null((await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin"))).Error);
+        Assert.Null((await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com"))).Error);
 
         var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
         Assert.Equal(["RUN_STARTED", "TOOL_PROPOSED", "TOOL_RESULT", "AGENT_THOUGHT", "TOOL_PROPOSED", "RUN_SUSPENDED", "RUN_RESUMED", "TOOL_RESULT", "RUN_COMPLETED"],
@@ -72,7 +72,7 @@ public sealed class ChatClientPlannerTests(LlmClusterFixture fixture)
         Assert.StartsWith("expired:", JsonDocument.Parse(view.Events.Select(e => e.Event).OfType<ToolResult>().Single().OutputData).RootElement.GetProperty("error").GetString());
         Assert.Equal(7, await Scenario.StockAsync(Grains, warehouse, book.Id));
 
-        var late = await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin", CallId: resumed.CallId));
+        var late = await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com", CallId: resumed.CallId));
         Assert.Equal("state.conflict", late.Error!.Code);
     }
 

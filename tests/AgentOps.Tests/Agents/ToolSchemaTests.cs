@@ -17,8 +17,8 @@ public sealed class ToolSchemaTests
     [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951"}""", "$.quantity: is required")]
     [InlineData("""{"warehouse":"alpha","book_id":"not-a-uuid","quantity":5}""", "$.book_id: must be a UUID")]
     [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":-1}""", "$.quantity: must be ≥ 0")]
-    [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":2.5}""", "$.quantity: expected integer, got number")]
-    [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":"5"}""", "$.quantity: expected integer, got string")]
+    [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":2.5}""", "$.quantity: expected integer")]
+    [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":"5"}""", "$.quantity: expected integer")]
     [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":5,"force":true}""", "$.force: is not an argument of this tool")]
     [InlineData("""{"warehouse":"","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":5}""", "$.warehouse: at least 1 characters")]
     public void Invalid_arguments_are_reported_with_their_path(string args, string problem) =>
@@ -57,6 +57,6 @@ public sealed class ToolSchemaTests
     private static List<string> Validate(IAgentTool tool, string args)
     {
         using var document = JsonDocument.Parse(args);
-        return [.. JsonSchemaValidator.Validate(tool.Schema, document.RootElement)];
+        return [.. AgentOps.Governance.ArgsRules.Problems(AgentOps.Governance.ArgsRules.Compile(tool.Schema.GetRawText()), document.RootElement)];
     }
 }

@@ -61,7 +61,7 @@ public sealed class AgentRunPostgresTests
             Assert.Equal(7, await Scenario.StockAsync(cluster.GrainFactory, warehouse, book));
             Assert.Contains((await cluster.GrainFactory.GetGrain<IRunDirectoryGrain>(0).ListPendingApprovalsAsync(new ApprovalQuery(Limit: 100))).Approvals, p => p.RunId == run);
 
-            Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin", after.PendingTool!.CallId))).Error);
+            Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com", after.PendingTool!.CallId))).Error);
             var done = await Runs.WaitForAsync(cluster.GrainFactory, run, RunStatus.Completed);
             Assert.Equal(33, await Scenario.StockAsync(cluster.GrainFactory, warehouse, book));
 
@@ -154,7 +154,7 @@ public sealed class AgentRunPostgresTests
             Assert.Equal(RunStatus.Suspended, summary!.Status);
             Assert.NotEqual(cluster.SecondarySilos.FirstOrDefault()?.SiloAddress, await management.GetActivationAddress(grain));
 
-            Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin"))).Error);
+            Assert.Null((await grain.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com"))).Error);
             await Runs.WaitForAsync(cluster.GrainFactory, run, RunStatus.Completed);
             Assert.Equal(33, await Scenario.StockAsync(cluster.GrainFactory, warehouse, book));
         }

@@ -100,7 +100,7 @@ public sealed class FaultToleranceTests
 
             // The waiting runs kept waiting; an approval after the failure still completes one.
             foreach (var run in runs) Assert.Equal(RunStatus.Suspended, (await grains.GetGrain<IAgentRunGrain>(run).GetSummaryAsync())!.Status);
-            Assert.Null((await grains.GetGrain<IAgentRunGrain>(runs[0]).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin"))).Error);
+            Assert.Null((await grains.GetGrain<IAgentRunGrain>(runs[0]).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com"))).Error);
             await Runs.WaitForAsync(grains, runs[0], RunStatus.Completed, Settle);
         }
         finally
