@@ -18,8 +18,11 @@ public static class ArgsRules
     /// <summary>The compiled schema, built once per distinct text; throws when the text is not a usable schema.</summary>
     public static JsonSchema Compile(string schema) => Compiled.GetOrAdd(schema, text =>
     {
-        if (ExternalReference(JsonNode.Parse(text)) is { } reference)
+        var node = JsonNode.Parse(text);
+        if (ExternalReference(node) is { } reference)
             throw new ArgumentException($"the reference '{reference}' points outside the rule; only local references (#/…) are allowed.");
+        if (UnsupportedKeyword(node) is { } keyword)
+            throw new ArgumentException($"the keyword '{keyword}' is not supported (the rules follow JSON Schema draft 4: use enum instead of const).");
         // No external references, so loading completes without I/O.
         return JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult();
     });
@@ -89,6 +92,37 @@ public static class ArgsRules
             words.Append(char.ToLowerInvariant(c));
         }
         return words.ToString();
+    }
+
+    /// <summary>
+    /// The library implements draft 4 and passes over keywords it does not know. A rule that silently ignored "const"
+    /// would match far more calls than its author meant — for an auto-approve rule, fail open — so such rules are refused.
+    /// </summary>
+    private static readonly HashSet<string> Keywords =
+    [
+        "$schema", "id", "$id", "$ref", "title", "description", "default", "examples", "definitions", "type", "enum", "format",
+        "properties", "patternProperties", "additionalProperties", "required", "minProperties", "maxProperties",
+        "items", "additionalItems", "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+        "multipleOf", "minLength", "maxLength", "pattern", "allOf", "anyOf", "oneOf", "not",
+    ];
+
+    private static string? UnsupportedKeyword(JsonNode? schema)
+    {
+        if (schema is not JsonObject o) return null;
+        foreach (var (key, value) in o)
+        {
+            if (!Keywords.Contains(key)) return key;
+            var found = key switch
+            {
+                "properties" or "patternProperties" or "definitions" => (value as JsonObject)?.Select(p => UnsupportedKeyword(p.Value)).FirstOrDefault(k => k is not null),
+                "items" when value is JsonArray list => list.Select(UnsupportedKeyword).FirstOrDefault(k => k is not null),
+                "items" or "additionalProperties" or "additionalItems" or "not" => UnsupportedKeyword(value),
+                "allOf" or "anyOf" or "oneOf" => (value as JsonArray)?.Select(UnsupportedKeyword).FirstOrDefault(k => k is not null),
+                _ => null,
+            };
+            if (found is not null) return found;
+        }
+        return null;
     }
 
     private static string? ExternalReference(JsonNode? node)

@@ -10,6 +10,9 @@ public sealed class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifeti
 {
     private string _connectionString = "";
 
+    /// <summary>The throwaway database behind the front door, for tests that must look at (or tamper with) rows.</summary>
+    public string ConnectionString => _connectionString;
+
     public async Task InitializeAsync()
     {
         _connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("http");
