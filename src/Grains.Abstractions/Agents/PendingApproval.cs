@@ -31,4 +31,16 @@ public sealed record PendingApproval(
     [property: Id(15)] Guid? PolicyId = null,
     [property: Id(16)] string? Explanation = null,
     [property: Id(17)] string? RequestedBy = null,
-    [property: Id(18)] ImmutableArray<string> Roles = default);
+    [property: Id(18)] ImmutableArray<string> Roles = default)
+{
+    // Arrays compare by reference; two views of the same pending call (one read back from storage) compare by content.
+    public bool Equals(PendingApproval? other) =>
+        other is not null && RunId == other.RunId && RootRunId == other.RootRunId && AgentType == other.AgentType && CallId == other.CallId
+        && ToolName == other.ToolName && Args == other.Args && Risk == other.Risk && ProposedAt == other.ProposedAt && ExpiresAt == other.ExpiresAt
+        && Prompt == other.Prompt && UserId == other.UserId && Needed == other.Needed && EscalationLevel == other.EscalationLevel
+        && EscalateAt == other.EscalateAt && PolicyId == other.PolicyId && Explanation == other.Explanation && RequestedBy == other.RequestedBy
+        && (Given.IsDefault ? [] : Given).SequenceEqual(other.Given.IsDefault ? [] : other.Given)
+        && (Roles.IsDefault ? [] : Roles).SequenceEqual(other.Roles.IsDefault ? [] : other.Roles);
+
+    public override int GetHashCode() => HashCode.Combine(RunId, CallId, ToolName, Args, EscalationLevel, Given.IsDefault ? 0 : Given.Length);
+}
