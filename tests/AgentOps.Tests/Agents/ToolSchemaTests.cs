@@ -56,7 +56,7 @@ public sealed class ToolSchemaTests
 
     private static List<string> Validate(IAgentTool tool, string args)
     {
-        using var document = JsonDocument.Parse(args);
-        return [.. JsonSchemaValidator.Validate(tool.Schema, document.RootElement)];
+        // The validator moved into ToolArguments (NJsonSchema) in 8e5ef6c; this file still named the removed class.
+        return ToolArguments.Validate(tool, args);
     }
 }
