@@ -12,6 +12,7 @@ using OpenTelemetry.Trace;
 using Orleans.Dashboard;
 using AgentOps.Web.Catalog;
 using AgentOps.Web.Inventory;
+using AgentOps.Web.Notifications;
 using AgentOps.Web.Orders;
 using AgentOps.Web.Users;
 using AgentOps.Web.Warehouses;
@@ -93,6 +94,7 @@ public static class WebHostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<AgentsUiService>();
         builder.Services.AddScoped<BookstoreUiService>();
+        builder.Services.AddScoped<WebhooksUiService>();
         return builder;
     }
 
@@ -125,6 +127,7 @@ public static class WebHostingExtensions
         app.MapInventoryApi();
         app.MapWarehousesApi();
         app.MapAgentsApi();
+        app.MapWebhooksApi();
 
         if (observability.Prometheus)
         {
