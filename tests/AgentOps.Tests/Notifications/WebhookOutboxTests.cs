@@ -118,6 +118,74 @@ public sealed class WebhookOutboxTests
     }
 
     [Fact]
+    public async Task Racing_claims_never_hand_out_the_same_delivery_twice()
+    {
+        var (dataSource, store) = await DatabaseAsync("claims");
+        await using var _ = dataSource;
+        await WebhookAsync(store, "https://a.example.com", WebhookEvents.ApprovalRequested);
+        var journal = new PostgresRunJournalStore(dataSource);
+        await using var __ = journal;
+        const int runs = 60;
+        for (var i = 0; i < runs; i++)
+        {
+            var run = Guid.NewGuid();
+            var entries = SuspendedRun(run);
+            Assert.True(await journal.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
+        }
+
+        // Eight claims at once, each wanting everything: every row goes to exactly one of them, leased, attempt 1.
+        using var start = new ManualResetEventSlim();
+        var claims = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            return await store.ClaimAsync(runs, TimeSpan.FromMinutes(1), CancellationToken.None);
+        })).ToList();
+        start.Set();
+        var claimed = (await Task.WhenAll(claims)).SelectMany(c => c).ToList();
+
+        Assert.Equal(runs, claimed.Count);
+        Assert.Equal(runs, claimed.Select(c => c.Id).Distinct().Count());
+        Assert.All(claimed, c => Assert.Equal(1, c.Attempt));
+        // Leased: nothing is due until the lease runs out.
+        Assert.Empty(await store.ClaimAsync(runs, TimeSpan.FromMinutes(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_claim_skips_the_rows_another_claim_is_taking_instead_of_waiting_for_them()
+    {
+        var (dataSource, store) = await DatabaseAsync("skiplocked");
+        await using var _ = dataSource;
+        await WebhookAsync(store, "https://a.example.com", WebhookEvents.ApprovalRequested);
+        var journal = new PostgresRunJournalStore(dataSource);
+        await using var __ = journal;
+        for (var i = 0; i < 6; i++)
+        {
+            var run = Guid.NewGuid();
+            var entries = SuspendedRun(run);
+            Assert.True(await journal.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
+        }
+
+        // Another silo's claim, caught in the middle: it holds three rows locked and has not committed yet.
+        await using var other = await dataSource.OpenConnectionAsync();
+        await using var otherClaim = await other.BeginTransactionAsync();
+        var taken = new List<Guid>();
+        await using (var lockRows = new NpgsqlCommand("SELECT delivery_id FROM agentops_webhook_deliveries ORDER BY delivery_id LIMIT 3 FOR UPDATE", other, otherClaim))
+        await using (var reader = await lockRows.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) taken.Add(reader.GetGuid(0));
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var claimed = await store.ClaimAsync(10, TimeSpan.FromMinutes(1), patience.Token);
+        Assert.Equal(3, claimed.Count);
+        Assert.Empty(claimed.Select(c => c.Id).Intersect(taken));
+
+        await otherClaim.RollbackAsync();
+        var rest = await store.ClaimAsync(10, TimeSpan.FromMinutes(1), patience.Token);
+        Assert.Equal(taken.Order(), rest.Select(c => c.Id).Order());
+    }
+
+    [Fact]
     public async Task A_delivery_that_keeps_failing_is_marked_failed_after_the_last_attempt()
     {
         var (dataSource, store) = await DatabaseAsync("giveup");
