@@ -40,6 +40,7 @@ public static class AgentOpsHostingExtensions
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
         services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section);
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
         services.AddOptions<WarehouseHostingOptions>()
             .Configure(o =>
             {
@@ -52,6 +53,7 @@ public static class AgentOpsHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
@@ -141,6 +143,12 @@ public static class AgentOpsHostingExtensions
                 legacy: services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store)));
             silo.Services.TryAddSingleton<IWarehouseStore, PostgresWarehouseStore>();
             silo.Services.TryAddSingleton<Governance.IGovernanceStore, Governance.PostgresGovernanceStore>();
+            // Webhooks: the outbox rows are written by the journal store; each silo's dispatcher sends them.
+            silo.Services.TryAddSingleton<Notifications.PostgresWebhookStore>();
+            silo.Services.TryAddSingleton<Notifications.IWebhookStore>(sp => sp.GetRequiredService<Notifications.PostgresWebhookStore>());
+            silo.Services.AddHttpClient(Notifications.WebhookDispatcher.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            silo.Services.AddHostedService<Notifications.WebhookDispatcher>();
         }
         else
         {
@@ -152,6 +160,7 @@ public static class AgentOpsHostingExtensions
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Orders, (services, _) => OrderRowStorageOf(services, legacy: null));
             silo.Services.TryAddSingleton<IWarehouseStore>(sp => new InMemoryWarehouseStore(ServiceIdOf(sp)));
             silo.Services.TryAddSingleton<Governance.IGovernanceStore>(sp => new Governance.InMemoryGovernanceStore(ServiceIdOf(sp)));
+            silo.Services.TryAddSingleton<Notifications.IWebhookStore>(sp => new Notifications.InMemoryWebhookStore(ServiceIdOf(sp)));
         }
 
         // Agent runs: journaled grains whose log lives in the journal store; live events on streams.

@@ -129,6 +129,7 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
             audit.Parameters.AddWithValue(row.EventId);
             commands.Add(audit);
         }
+        Notifications.WebhookOutbox.AddCommands(commands, append.Entries, append.Summary);
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(Guid? runId, string? callId, long afterSequence, int limit, CancellationToken cancellationToken = default)

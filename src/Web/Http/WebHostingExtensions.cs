@@ -13,6 +13,7 @@ using OpenTelemetry.Trace;
 using Orleans.Dashboard;
 using AgentOps.Web.Catalog;
 using AgentOps.Web.Inventory;
+using AgentOps.Web.Notifications;
 using AgentOps.Web.Orders;
 using AgentOps.Web.Users;
 using AgentOps.Web.Warehouses;
@@ -98,6 +99,7 @@ public static class WebHostingExtensions
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Governance.ActionLinkOptions>, Governance.ActionLinkOptionsValidator>();
         builder.Services.AddSingleton<Governance.ActionLinkSigner>();
         builder.Services.AddScoped<Governance.GovernanceService>();
+        builder.Services.AddScoped<WebhooksUiService>();
         return builder;
     }
 
@@ -131,6 +133,7 @@ public static class WebHostingExtensions
         app.MapWarehousesApi();
         app.MapAgentsApi();
         app.MapGovernanceApi();
+        app.MapWebhooksApi();
 
         if (observability.Prometheus)
         {

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+
+namespace AgentOps.Hosting;
+
+/// <summary>Delivery of webhook notifications (SPEC section 8). Section <c>AgentOps:Webhooks</c>.</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "AgentOps:Webhooks";
+
+    /// <summary>How often each silo's dispatcher looks for deliveries that are due.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The wait after a first failed attempt; it doubles with every further failure.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts of one delivery before it is marked failed.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Longest one POST may take; a slower receiver counts as a failed attempt.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Deliveries one dispatcher claims per poll.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// Whether webhook URLs may be plain http. Off by default: the body names who may do what in the store and is
+    /// signed, not encrypted. Tests and local receivers turn it on.
+    /// </summary>
+    public bool AllowPlainHttp { get; set; }
+
+    /// <summary>How long a claimed delivery is held by one dispatcher: past it (the silo died), another one sends it.</summary>
+    public TimeSpan Lease => RequestTimeout * 2 + TimeSpan.FromSeconds(5);
+}
+
+public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions o)
+    {
+        var failures = new List<string>();
+        if (o.PollInterval <= TimeSpan.Zero) failures.Add("AgentOps:Webhooks:PollInterval must be positive.");
+        if (o.RetryBaseDelay <= TimeSpan.Zero) failures.Add("AgentOps:Webhooks:RetryBaseDelay must be positive.");
+        if (o.RetryMaxDelay < o.RetryBaseDelay) failures.Add("AgentOps:Webhooks:RetryMaxDelay must be at least RetryBaseDelay.");
+        if (o.MaxAttempts is < 1 or > 100) failures.Add("AgentOps:Webhooks:MaxAttempts must be between 1 and 100.");
+        if (o.RequestTimeout <= TimeSpan.Zero || o.RequestTimeout > TimeSpan.FromMinutes(5))
+            failures.Add("AgentOps:Webhooks:RequestTimeout must be positive and at most 5 minutes.");
+        if (o.BatchSize is < 1 or > 500) failures.Add("AgentOps:Webhooks:BatchSize must be between 1 and 500.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
