@@ -103,6 +103,44 @@ public sealed class WebhookDeliveryTests(WebhookAppFixture app)
     }
 
     [Fact]
+    public async Task A_call_past_its_response_deadline_is_posted_as_approval_escalated_once_per_level()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (webhookId, secret) = await CreateWebhookAsync(receiver.Url, WebhookEvents.ApprovalEscalated);
+        var scenario = new Scenario(app.Grains);
+        var book = await scenario.BookAsync();
+        var warehouse = await scenario.WarehouseAsync("late", (book.Id, 7));
+        var policy = await app.Admin().PostAsJsonAsync("/agents/policies", new
+        {
+            name = "answer within two seconds", effect = "require", tool_name = "set_stock", respond_within_seconds = 2,
+            args_rule = new { type = "object", properties = new { warehouse = new { @enum = new[] { warehouse } } }, required = new[] { "warehouse" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, policy.StatusCode);
+        var policyId = (await policy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        try
+        {
+            var run = await Runs.StartAsync(app.Grains, $"Set stock of {book.Title} at {warehouse} to 33", "inventory");
+            bool LevelOne(WebhookReceiver.Request r) => r.RunId == run.ToString() && r.Event == WebhookEvents.ApprovalEscalated && r.Json.GetProperty("escalation_level").GetInt32() == 1;
+            var first = (await receiver.WaitUntilAsync(rs => rs.Any(LevelOne), "approval.escalated level 1 arrives")).First(LevelOne);
+            Assert.True(WebhookSignature.Verify(secret, first.Body, first.Signature));
+
+            // Decide, so no further level comes; then the level-1 delivery has been sent exactly once.
+            Assert.Null((await app.Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Rejected, Runs.Admin))).Error);
+            await Runs.WaitForAsync(app.Grains, run, RunStatus.Completed);
+            var view = (await app.Grains.GetGrain<IAgentRunGrain>(run).GetAsync())!;
+            var levels = view.Events.Select(e => e.Event).OfType<AgentOps.Journal.ApprovalEscalated>().Select(e => e.Level).ToList();
+            Assert.Equal(Enumerable.Range(1, levels.Count), levels);
+            await DeliveryOfEventAsync(webhookId, first.DeliveryId!, d => d.GetProperty("status").GetString() == DeliveryStatuses.Delivered, "level 1 is delivered");
+            Assert.Single(receiver.Requests, LevelOne);
+        }
+        finally
+        {
+            await app.Admin().DeleteAsync($"/agents/policies/{policyId}");
+            await app.Admin().DeleteAsync($"/agents/webhooks/{webhookId}");
+        }
+    }
+
+    [Fact]
     public async Task A_receiver_that_fails_twice_gets_the_same_delivery_on_the_third_attempt()
     {
         await using var receiver = await WebhookReceiver.StartAsync(failFirst: 2);
