@@ -94,6 +94,7 @@ public static class WebHostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<AgentsUiService>();
         builder.Services.AddScoped<BookstoreUiService>();
+        builder.Services.AddScoped<Users.PeopleDirectory>();
         builder.Services.AddOptions<Governance.ActionLinkOptions>().BindConfiguration(Governance.ActionLinkOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Governance.ActionLinkOptions>, Governance.ActionLinkOptionsValidator>();
         builder.Services.AddSingleton<Governance.ActionLinkSigner>();
