@@ -1,0 +1,40 @@
+using AgentOps.Web.Governance;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace AgentOps.Web.Components.Governance;
+
+/// <summary>Approval analytics over the last 24 hours, 7 days or 30 days, from <see cref="GovernanceService.StatsAsync"/>.</summary>
+public sealed partial class ApprovalAnalyticsPage
+{
+    [Inject] private GovernanceService Governance { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    private string _period = "7d";
+    private ApprovalStatsResponse? _stats;
+    private string? _error;
+
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    private async Task PeriodAsync(string period)
+    {
+        _period = period;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var to = Clock.GetUtcNow();
+        var from = to - _period switch
+        {
+            "24h" => TimeSpan.FromHours(24),
+            "30d" => TimeSpan.FromDays(30),
+            _ => TimeSpan.FromDays(7),
+        };
+        var user = (await Authentication.GetAuthenticationStateAsync()).User;
+        var (stats, error) = await Governance.StatsAsync(user, from, to);
+        _error = error?.Message;
+        _stats = stats;
+    }
+}
