@@ -55,7 +55,7 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
         try
         {
             // Subscribe first, then load: a call proposed in between is in one or the other, never lost.
-            _subscription = await Agents.SubscribeApprovalsAsync(notice => InvokeAsync(() =>
+            _subscription = await Agents.SubscribeApprovalsAsync(notice => InvokeAsync(async () =>
             {
                 if (_items is null || !(_canDecide || notice.Approval.UserId == user)) return;
                 if (notice.Pending)
@@ -77,6 +77,7 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
                 }
                 // The count and the page (calls on other pages, the next call moving up) are re-read on the next tick.
                 _stale = true;
+                if (notice.Pending && PeopleOf([notice.Approval]).Any(e => !_people.ContainsKey(e))) await NamePeopleAsync();
                 StateHasChanged();
             }));
             _live = true;
@@ -103,8 +104,13 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
         _total = page.Total;
         _stale = false;
         _now = DateTimeOffset.UtcNow;
-        _people = await People.ByEmailsAsync(_items.SelectMany(i => (i.Given.IsDefault ? [] : i.Given.Select(v => v.By)).Append(i.RequestedBy)));
+        await NamePeopleAsync();
     }
+
+    private async Task NamePeopleAsync() => _people = await People.ByEmailsAsync(PeopleOf(_items ?? []));
+
+    private static IEnumerable<string> PeopleOf(IEnumerable<PendingApproval> items) =>
+        items.SelectMany(i => (i.Given.IsDefault ? [] : i.Given.Select(v => v.By)).Append(i.RequestedBy)).OfType<string>().Where(e => e.Contains('@'));
 
     private void Select((string Key, bool Selected) change)
     {
@@ -189,10 +195,18 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
         var (request, outcome) = decided;
         if (outcome.Ok)
         {
-            if (_items?.RemoveAll(i => i.CallId == approval.CallId) > 0) _total = Math.Max(0, _total - 1);
-            Unselect(ApprovalList.KeyOf(approval));
+            // An approval short of the quorum leaves the call waiting (edited arguments start the count again).
+            var given = request.EditedArgs is null && !approval.Given.IsDefault ? approval.Given.Length : 0;
+            var finished = request.Decision != ApprovalDecision.Approved || given + 1 >= approval.Needed;
+            if (finished)
+            {
+                if (_items?.RemoveAll(i => i.CallId == approval.CallId) > 0) _total = Math.Max(0, _total - 1);
+                Unselect(ApprovalList.KeyOf(approval));
+            }
             _stale = true;
-            Snackbar.Add($"{approval.ToolName}: {(request.Decision == ApprovalDecision.Approved ? "approved" : "rejected")}.", Severity.Success);
+            Snackbar.Add(finished
+                ? $"{approval.ToolName}: {(request.Decision == ApprovalDecision.Approved ? "approved" : "rejected")}."
+                : $"{approval.ToolName}: approval {given + 1} of {approval.Needed} recorded; it waits for another approver.", Severity.Success);
         }
         else
         {
