@@ -23,6 +23,8 @@ public sealed class GovernanceBrowserTests : IAsyncLifetime
         await using var browser = await SystemChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, BaseURL = _app.BaseUrl });
         page.SetDefaultTimeout(30_000);
+        // Two cores shared with other browser tests: a round trip to the circuit can take seconds.
+        Assertions.SetDefaultExpectTimeout(30_000);
         await SignInAsync(page, "admin@bookstore.com", "admin123");
         await page.WaitForSelectorAsync("[data-testid=inbox-empty]");
 
@@ -38,7 +40,9 @@ public sealed class GovernanceBrowserTests : IAsyncLifetime
         await Assertions.Expect(firstCard.Locator("[data-testid=requested-by]")).ToHaveTextAsync("Store Admin (admin@bookstore.com)");
 
         await firstCard.Locator("[data-testid=select]").ClickAsync();
+        await Assertions.Expect(firstCard.Locator("[data-testid=select]")).ToBeCheckedAsync();
         await secondCard.Locator("[data-testid=select]").ClickAsync();
+        await Assertions.Expect(secondCard.Locator("[data-testid=select]")).ToBeCheckedAsync();
         await Assertions.Expect(page.Locator("[data-testid=selected-count]")).ToHaveTextAsync("2 selected");
         await page.ClickAsync("[data-testid=decide-selected]");
         var preview = page.Locator("[data-testid=bulk-item]");
@@ -90,7 +94,11 @@ public sealed class GovernanceBrowserTests : IAsyncLifetime
 
         // The other governance pages show what happened.
         await page.GotoAsync("/agents/policies");
-        await Assertions.Expect(page.Locator("[data-testid=policy-name]")).ToHaveTextAsync(["two-person restart — restarts of this warehouse need two people"]);
+        await Assertions.Expect(page.Locator("[data-testid=policy-name]")).ToHaveTextAsync(["two-person restart"]);
+        await page.FillAsync(".evaluate-args textarea", $$"""{"name":"{{third}}"}""");
+        await page.ClickAsync("[data-testid=evaluate-button]");
+        await Assertions.Expect(page.Locator("[data-testid=evaluate-effect]")).ToHaveTextAsync("require");
+        await Assertions.Expect(page.Locator("[data-testid=evaluate-explanation]")).ToContainTextAsync("2 approval(s) needed");
         await Screenshots.SaveAsync(page, "governance-policies.png");
 
         (await _app.Admin.PostAsJsonAsync("/agents/grants", new { tool_name = "set_stock", max_uses = 5, reason = "stock count week" })).EnsureSuccessStatusCode();

@@ -192,7 +192,7 @@ public sealed class GovernanceComponentTests : IAsyncLifetime
 
         var rows = cut.FindAll("[data-testid=policy]");
         Assert.Equal(["auto_approve", "deny", "require"], rows.Select(r => r.QuerySelector("[data-testid=policy-effect]")!.TextContent.Trim()).Order());
-        Assert.Equal(["two-person", "beta ok", "no stock"], rows.Select(r => r.QuerySelector("[data-testid=policy-name]")!.TextContent.Trim()));
+        Assert.Equal(["two-person", "beta ok", "no stock"], rows.Select(r => r.QuerySelector("[data-testid=policy-name]")!.TextContent));
         Assert.Equal("require", rows[0].QuerySelector("[data-testid=policy-effect]")!.TextContent.Trim());
         Assert.Equal("2 of STORE_ADMIN", rows[0].QuerySelector("[data-testid=policy-approvers]")!.TextContent);
         Assert.Contains("10 min", rows[0].TextContent);
@@ -256,9 +256,10 @@ public sealed class GovernanceComponentTests : IAsyncLifetime
         var stats = new ApprovalStatsResponse(Now.AddDays(-7), Now, 10, 6, 3, 1, 0, 4, 0.6, 0.3, 0.1, 2, 5,
             new Dictionary<string, DecisionTimesResponse> { ["restart_warehouse"] = new(6, 12, 40), ["set_stock"] = new(4, 90, 300) },
             new Dictionary<string, DecisionTimesResponse> { ["admin@bookstore.com"] = new(6, 20, 200) },
-            new Dictionary<string, double> { ["beta ok"] = 0.75 });
+            new Dictionary<string, double> { ["5d0c5a4e-0000-4000-8000-000000000001"] = 0.75 });
 
-        var cut = _bunit.Render<ApprovalStatsView>(p => p.Add(x => x.Stats, stats));
+        var cut = _bunit.Render<ApprovalStatsView>(p => p.Add(x => x.Stats, stats).Add(x => x.People, People)
+            .Add(x => x.PolicyNames, new Dictionary<string, string> { ["5d0c5a4e-0000-4000-8000-000000000001"] = "beta ok" }));
 
         string Card(string id) => cut.Find($"[data-testid={id}] .stat-value").TextContent.Trim();
         Assert.Equal(("10", "60%", "30%", "10%"), (Card("stat-decisions"), Card("stat-approval-rate"), Card("stat-rejection-rate"), Card("stat-expiry-rate")));
@@ -267,6 +268,8 @@ public sealed class GovernanceComponentTests : IAsyncLifetime
         Assert.Equal(["set_stock", "restart_warehouse"], tools.Select(t => t.GetAttribute("data-name")));
         Assert.Equal("set_stock — p50 1.5 min, p95 5 min (4)", tools[0].QuerySelector("p")!.TextContent.Trim());
         Assert.Equal("beta ok — 75%", cut.Find("[data-testid=auto-share] p").TextContent.Trim());
+        Assert.Equal("Store Admin (admin@bookstore.com) — p50 20 s, p95 3.3 min (6)",
+            cut.Find("[data-testid=chart-by-approver] [data-testid=decision-times] p").TextContent.Trim());
     }
 
     private IRenderedComponent<T> RenderWithPopovers<T>(Action<ComponentParameterCollectionBuilder<T>> parameters) where T : Microsoft.AspNetCore.Components.IComponent

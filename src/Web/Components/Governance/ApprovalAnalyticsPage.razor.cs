@@ -1,4 +1,5 @@
 using AgentOps.Web.Governance;
+using AgentOps.Web.Users;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -10,10 +11,13 @@ public sealed partial class ApprovalAnalyticsPage
     [Inject] private GovernanceService Governance { get; set; } = default!;
     [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private PeopleDirectory People { get; set; } = default!;
 
     private string _period = "7d";
     private ApprovalStatsResponse? _stats;
     private string? _error;
+    private IReadOnlyDictionary<string, Person> _people = new Dictionary<string, Person>();
+    private IReadOnlyDictionary<string, string> _policyNames = new Dictionary<string, string>();
 
     protected override Task OnInitializedAsync() => LoadAsync();
 
@@ -35,6 +39,13 @@ public sealed partial class ApprovalAnalyticsPage
         var user = (await Authentication.GetAuthenticationStateAsync()).User;
         var (stats, error) = await Governance.StatsAsync(user, from, to);
         _error = error?.Message;
+        if (stats is not null)
+        {
+            _people = await People.ByEmailsAsync(stats.TimeToDecisionByApprover.Keys);
+            // Deleted policies too: the period may hold their decisions.
+            var (policies, _) = await Governance.ListPoliciesAsync(user, includeDeleted: true);
+            _policyNames = policies.ToDictionary(p => p.Id.ToString(), p => p.Rule.Name);
+        }
         _stats = stats;
     }
 }

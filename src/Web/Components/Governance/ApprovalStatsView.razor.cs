@@ -10,6 +10,18 @@ public sealed partial class ApprovalStatsView
     [Parameter, EditorRequired]
     public ApprovalStatsResponse Stats { get; set; } = default!;
 
+    /// <summary>Approvers by e-mail, to show them by name.</summary>
+    [Parameter]
+    public IReadOnlyDictionary<string, AgentOps.Web.Users.Person> People { get; set; } = new Dictionary<string, AgentOps.Web.Users.Person>();
+
+    /// <summary>Policy names by id.</summary>
+    [Parameter]
+    public IReadOnlyDictionary<string, string> PolicyNames { get; set; } = new Dictionary<string, string>();
+
+    private string Approver(string key) => People.TryGetValue(key, out var person) ? person.ToString() : key;
+
+    private string PolicyName(string key) => PolicyNames.TryGetValue(key, out var name) ? name : key;
+
     private IEnumerable<(string Label, string Value, string TestId)> Cards =>
     [
         ("Decisions", Stats.Decisions.ToString(CultureInfo.InvariantCulture), "stat-decisions"),

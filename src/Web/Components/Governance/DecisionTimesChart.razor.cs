@@ -10,6 +10,10 @@ public sealed partial class DecisionTimesChart
     [Parameter, EditorRequired]
     public IReadOnlyDictionary<string, DecisionTimesResponse> Times { get; set; } = new Dictionary<string, DecisionTimesResponse>();
 
+    /// <summary>How a key (a tool, an approver's e-mail) is shown.</summary>
+    [Parameter]
+    public Func<string, string> Label { get; set; } = key => key;
+
     private double Max => Math.Max(1e-9, Times.Values.Max(t => Math.Max(t.P50Seconds, t.P95Seconds)));
 
     private string Width(double seconds) => Math.Clamp(seconds / Max * 100, 0.5, 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
