@@ -38,6 +38,9 @@ public sealed class GovernanceBrowserTests : IAsyncLifetime
         await firstCard.WaitForAsync();
         await secondCard.WaitForAsync();
         await Assertions.Expect(firstCard.Locator("[data-testid=requested-by]")).ToHaveTextAsync("Store Admin (admin@bookstore.com)");
+        // Both calls are in the run table too (the inbox re-reads it after live changes), so the list holds still.
+        await Assertions.Expect(secondCard.Locator("[data-testid=requested-by]")).ToHaveTextAsync("Store Admin (admin@bookstore.com)");
+        await Assertions.Expect(page.Locator("[data-testid=pending-count]")).ToHaveTextAsync("2 waiting");
 
         await firstCard.Locator("[data-testid=select]").ClickAsync();
         await Assertions.Expect(firstCard.Locator("[data-testid=select]")).ToBeCheckedAsync();

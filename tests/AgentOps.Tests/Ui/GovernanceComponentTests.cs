@@ -195,7 +195,7 @@ public sealed class GovernanceComponentTests : IAsyncLifetime
         Assert.Equal(["two-person", "beta ok", "no stock"], rows.Select(r => r.QuerySelector("[data-testid=policy-name]")!.TextContent));
         Assert.Equal("require", rows[0].QuerySelector("[data-testid=policy-effect]")!.TextContent.Trim());
         Assert.Equal("2 of STORE_ADMIN", rows[0].QuerySelector("[data-testid=policy-approvers]")!.TextContent);
-        Assert.Contains("10 min", rows[0].TextContent);
+        Assert.Equal("respond within 10 min", rows[0].QuerySelector("[data-testid=policy-within]")!.TextContent);
         Assert.Equal("any tool · dangerous · inventory", rows[2].QuerySelector("[data-testid=policy-matchers]")!.TextContent);
         Assert.Equal("""{"properties":{"name":{"const":"beta"}}}""", rows[1].QuerySelector(".policy-args-rule")!.TextContent);
     }
