@@ -6,6 +6,7 @@ using AgentOps.Web.Auth;
 using AgentOps.Web.Bookstore;
 using AgentOps.Web.Components;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using AgentOps.Observability;
 using OpenTelemetry.Metrics;
@@ -95,6 +96,8 @@ public static class WebHostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<AgentsUiService>();
         builder.Services.AddScoped<BookstoreUiService>();
+        builder.Services.AddScoped<Users.PeopleDirectory>();
+        // The governance pages share their paths with the governance API (/agents/policies, /agents/grants, /agents/audit).
         builder.Services.AddOptions<Governance.ActionLinkOptions>().BindConfiguration(Governance.ActionLinkOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Governance.ActionLinkOptions>, Governance.ActionLinkOptionsValidator>();
         builder.Services.AddSingleton<Governance.ActionLinkSigner>();

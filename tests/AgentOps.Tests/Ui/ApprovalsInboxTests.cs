@@ -6,6 +6,8 @@ using AgentOps.Web.Agents;
 using AgentOps.Users;
 using AgentOps.Web.Auth;
 using AgentOps.Web.Components.Agents;
+using AgentOps.Web.Governance;
+using AgentOps.Web.Users;
 using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +34,8 @@ public sealed class ApprovalsInboxTests(GuardedWebAppFixture app) : IAsyncLifeti
             app.Services.GetRequiredService<AgentCatalog>(), app.Services.GetRequiredService<ToolRegistry>(), app.Services.GetRequiredService<RunLauncher>());
         _bunit.Services.AddSingleton<AuthenticationStateProvider>(auth);
         _bunit.Services.AddSingleton(service);
+        _bunit.Services.AddSingleton(new PeopleDirectory(app.Services.GetRequiredService<IClusterClient>()));
+        _bunit.Services.AddSingleton(app.Services.CreateScope().ServiceProvider.GetRequiredService<GovernanceService>());
         return service;
     }
 

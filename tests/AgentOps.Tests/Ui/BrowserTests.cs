@@ -36,7 +36,7 @@ public sealed class BrowserTests : IAsyncLifetime
         var card = page.Locator("[data-testid=approval]").Filter(new LocatorFilterOptions { HasText = warehouse });
         await card.WaitForAsync();
         Assert.Equal("restart_warehouse", await card.Locator("[data-testid=approval-tool]").InnerTextAsync());
-        await Screenshot(page, "ui-inbox.png");
+        await Screenshots.SaveAsync(page, "ui-inbox.png");
 
         await card.Locator("[data-testid=approve]").ClickAsync();
         await page.ClickAsync("button.confirm-decision");
@@ -48,7 +48,7 @@ public sealed class BrowserTests : IAsyncLifetime
         Assert.StartsWith("warehouse-ops finished:", await page.InnerTextAsync("[data-testid=run-summary]"));
         await page.Locator($"[data-child-run] .timeline-entry[data-type=RUN_RESUMED]").WaitForAsync();
         Assert.Contains("approved by admin@bookstore.com", await page.Locator("[data-child-run] .timeline-entry[data-type=RUN_RESUMED]").InnerTextAsync());
-        await Screenshot(page, "ui-run.png");
+        await Screenshots.SaveAsync(page, "ui-run.png");
 
         var run = await _app.Admin.GetFromJsonAsync<JsonElement>($"/agents/runs/{runId}");
         Assert.Equal("completed", run.GetProperty("status").GetString());
@@ -68,14 +68,5 @@ public sealed class BrowserTests : IAsyncLifetime
             await page.Locator(content).First.WaitForAsync();
             Assert.Equal(title, await page.InnerTextAsync("[data-testid=page-title]"));
         }
-    }
-
-    /// <summary>Screenshots go where AGENTOPS_SCREENSHOTS says (docs/ when refreshing them), else next to the test results.</summary>
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("AGENTOPS_SCREENSHOTS") is { Length: > 0 } configured
-            ? configured : Path.Combine(Path.GetTempPath(), "agentops-screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = false });
     }
 }

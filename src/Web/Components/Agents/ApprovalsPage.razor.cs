@@ -1,5 +1,8 @@
 using AgentOps.Agents;
 using AgentOps.Web.Agents;
+using AgentOps.Web.Components.Governance;
+using AgentOps.Web.Governance;
+using AgentOps.Web.Users;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -7,7 +10,8 @@ namespace AgentOps.Web.Components.Agents;
 
 /// <summary>
 /// The calls waiting for approval (every call in the cluster for an approver), a page at a time, oldest first, with
-/// the true total. Starts from the run table, then follows the approvals stream: new calls appear and calls decided
+/// the true total, quorum progress, escalation and the rule that asked for approval. Approvers can select calls and
+/// decide them together (through <see cref="GovernanceService.DecideBatchAsync"/>, like the HTTP batch). Starts from the run table, then follows the approvals stream: new calls appear and calls decided
 /// anywhere else disappear without a reload, and the page and count are re-read from the run table a moment later.
 /// </summary>
 public sealed partial class ApprovalsPage : IAsyncDisposable
@@ -19,6 +23,8 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
     [Inject] private AgentsUiService Agents { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private GovernanceService Governance { get; set; } = default!;
+    [Inject] private PeopleDirectory People { get; set; } = default!;
 
     private List<PendingApproval>? _items;
     private int _total;
@@ -30,6 +36,13 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
     private DateTimeOffset _now = DateTimeOffset.UtcNow;
     private IAsyncDisposable? _subscription;
     private PeriodicTimer? _clock;
+    private IReadOnlyDictionary<string, Person> _people = new Dictionary<string, Person>();
+
+    // Selected calls by key; kept across pages, dropped when a call stops waiting.
+    private readonly Dictionary<string, PendingApproval> _selection = [];
+    private HashSet<string> _selected = [];
+
+    private bool AllOnPageSelected => _items is { Count: > 0 } items && items.All(i => _selection.ContainsKey(ApprovalList.KeyOf(i)));
 
     private int PageCount => Math.Max(1, (_total + PageSize - 1) / PageSize);
 
@@ -42,24 +55,29 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
         try
         {
             // Subscribe first, then load: a call proposed in between is in one or the other, never lost.
-            _subscription = await Agents.SubscribeApprovalsAsync(notice => InvokeAsync(() =>
+            _subscription = await Agents.SubscribeApprovalsAsync(notice => InvokeAsync(async () =>
             {
                 if (_items is null || !(_canDecide || notice.Approval.UserId == user)) return;
                 if (notice.Pending)
                 {
+                    // A call already shown changed while waiting (an approval towards its quorum, an escalation).
+                    var index = _items.FindIndex(i => i.RunId == notice.Approval.RunId && i.CallId == notice.Approval.CallId);
+                    if (index >= 0) _items[index] = notice.Approval;
                     // Oldest first: a new call belongs at the end, so it shows at once on the last page if there is room.
-                    if (_offset + _items.Count >= _total && _items.Count < PageSize && _items.All(i => i.CallId != notice.Approval.CallId))
+                    else if (_offset + _items.Count >= _total && _items.Count < PageSize && _items.All(i => i.CallId != notice.Approval.CallId))
                     {
                         _items.Add(notice.Approval);
                         _total++;
                     }
                 }
-                else if (_items.RemoveAll(i => i.CallId == notice.Approval.CallId) > 0)
+                else
                 {
-                    _total = Math.Max(0, _total - 1);
+                    if (_items.RemoveAll(i => i.CallId == notice.Approval.CallId) > 0) _total = Math.Max(0, _total - 1);
+                    Unselect(ApprovalList.KeyOf(notice.Approval));
                 }
                 // The count and the page (calls on other pages, the next call moving up) are re-read on the next tick.
                 _stale = true;
+                if (notice.Pending && PeopleOf([notice.Approval]).Any(e => !_people.ContainsKey(e))) await NamePeopleAsync();
                 StateHasChanged();
             }));
             _live = true;
@@ -86,6 +104,58 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
         _total = page.Total;
         _stale = false;
         _now = DateTimeOffset.UtcNow;
+        await NamePeopleAsync();
+    }
+
+    private async Task NamePeopleAsync() => _people = await People.ByEmailsAsync(PeopleOf(_items ?? []));
+
+    private static IEnumerable<string> PeopleOf(IEnumerable<PendingApproval> items) =>
+        items.SelectMany(i => (i.Given.IsDefault ? [] : i.Given.Select(v => v.By)).Append(i.RequestedBy)).OfType<string>().Where(e => e.Contains('@'));
+
+    private void Select((string Key, bool Selected) change)
+    {
+        if (!change.Selected) Unselect(change.Key);
+        else if (_items?.FirstOrDefault(i => ApprovalList.KeyOf(i) == change.Key) is { } item)
+        {
+            _selection[change.Key] = item;
+            _selected = [.. _selection.Keys];
+        }
+    }
+
+    private void SelectPage(bool selected)
+    {
+        foreach (var item in _items ?? []) Select((ApprovalList.KeyOf(item), selected));
+    }
+
+    private void Unselect(string key)
+    {
+        if (_selection.Remove(key)) _selected = [.. _selection.Keys];
+    }
+
+    private void ClearSelection()
+    {
+        _selection.Clear();
+        _selected = [];
+    }
+
+    private async Task DecideSelectedAsync()
+    {
+        // The newest view of each selected call (its quorum may have moved since it was ticked).
+        var chosen = _selection.Values.Select(s => _items?.FirstOrDefault(i => i.RunId == s.RunId && i.CallId == s.CallId) ?? s).ToList();
+        var user = await Agents.UserAsync();
+        var parameters = new DialogParameters<BulkDecisionDialog>
+        {
+            { d => d.Items, chosen },
+            { d => d.People, _people },
+            { d => d.Decide, items => Governance.DecideBatchAsync(user, items) },
+        };
+        var dialog = await Dialogs.ShowAsync<BulkDecisionDialog>("Decide selected calls", parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Large, CloseOnEscapeKey = true });
+        if (await dialog.Result is not { Canceled: false, Data: true }) return;
+        // Calls that were decided, or can no longer be, leave the selection; the page is re-read.
+        ClearSelection();
+        _stale = true;
+        await LoadAsync();
     }
 
     private async Task GoToPageAsync(int page)
@@ -125,9 +195,18 @@ public sealed partial class ApprovalsPage : IAsyncDisposable
         var (request, outcome) = decided;
         if (outcome.Ok)
         {
-            if (_items?.RemoveAll(i => i.CallId == approval.CallId) > 0) _total = Math.Max(0, _total - 1);
+            // An approval short of the quorum leaves the call waiting (edited arguments start the count again).
+            var given = request.EditedArgs is null && !approval.Given.IsDefault ? approval.Given.Length : 0;
+            var finished = request.Decision != ApprovalDecision.Approved || given + 1 >= approval.Needed;
+            if (finished)
+            {
+                if (_items?.RemoveAll(i => i.CallId == approval.CallId) > 0) _total = Math.Max(0, _total - 1);
+                Unselect(ApprovalList.KeyOf(approval));
+            }
             _stale = true;
-            Snackbar.Add($"{approval.ToolName}: {(request.Decision == ApprovalDecision.Approved ? "approved" : "rejected")}.", Severity.Success);
+            Snackbar.Add(finished
+                ? $"{approval.ToolName}: {(request.Decision == ApprovalDecision.Approved ? "approved" : "rejected")}."
+                : $"{approval.ToolName}: approval {given + 1} of {approval.Needed} recorded; it waits for another approver.", Severity.Success);
         }
         else
         {

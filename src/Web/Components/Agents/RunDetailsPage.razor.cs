@@ -1,5 +1,6 @@
 using AgentOps.Agents;
 using AgentOps.Web.Agents;
+using AgentOps.Web.Users;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -13,10 +14,13 @@ public sealed partial class RunDetailsPage : IAsyncDisposable
     [Inject] private AgentsUiService Agents { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private PeopleDirectory People { get; set; } = default!;
 
     private IReadOnlyDictionary<Guid, RunView>? _tree;
     private bool _loading = true;
     private bool _canDecide;
+    private Person? _requester;
+    private IReadOnlyDictionary<string, Person> _people = new Dictionary<string, Person>();
     private IAsyncDisposable? _subscription;
     private Guid _subscribedTo;
     private readonly SemaphoreSlim _reload = new(1, 1);
@@ -41,6 +45,15 @@ public sealed partial class RunDetailsPage : IAsyncDisposable
         try
         {
             _tree = await Agents.GetRunTreeAsync(Id);
+            // People by name and e-mail: who asked for the run (and its children), who approved or cancelled.
+            _people = await People.ByEmailsAsync(_tree.Values.SelectMany(v => v.Events).Select(e => e.Event switch
+            {
+                AgentOps.Journal.RunStarted x => x.RequestedBy,
+                AgentOps.Journal.RunResumed x => x.DecidedBy,
+                AgentOps.Journal.ApprovalGiven x => x.ApprovedBy,
+                _ => null,
+            }));
+            _requester = _tree.TryGetValue(Id, out var shown) ? await People.RequesterOfAsync(shown) : null;
             // A child run's events travel on the root run's stream; follow the root when showing a child.
             if (_tree.TryGetValue(Id, out var run) && run.Run.RootRunId != Id && _subscribedTo == Id)
             {
