@@ -74,7 +74,7 @@ public sealed class GovernanceBrowserTests : IAsyncLifetime
             name = "two-person restart",
             effect = "require",
             tool_name = "restart_warehouse",
-            args_rule = new { properties = new { name = new { @const = third } }, required = new[] { "name" } },
+            args_rule = new { properties = new { name = new { @enum = new[] { third } } }, required = new[] { "name" } },
             approvers = 2,
             priority = 10,
             reason = "restarts of this warehouse need two people",
