@@ -12,7 +12,8 @@ public sealed record ApprovalRequest(
     [property: Id(2)] string AgentType,
     [property: Id(3)] RiskClass Risk,
     [property: Id(4)] string? CallId = null,
-    [property: Id(5)] Guid? RunId = null);
+    [property: Id(5)] Guid? RunId = null,
+    [property: Id(6)] string? RequestedBy = null);
 
 /// <summary>Who must approve a call that waits for people.</summary>
 /// <param name="Needed">Distinct approvals needed.</param>
@@ -35,7 +36,8 @@ public sealed record ApprovalVerdict(
     [property: Id(1)] Guid? PolicyId,
     [property: Id(2)] Guid? GrantId,
     [property: Id(3)] string Explanation,
-    [property: Id(4)] ApprovalRequirement? Requirement)
+    [property: Id(4)] ApprovalRequirement? Requirement,
+    [property: Id(5)] bool FailedClosed = false)
 {
     /// <summary>Who decided, as the journal names it: <c>policy:&lt;id&gt;</c>, <c>grant:&lt;id&gt;</c> or null for people.</summary>
     public string? DecidedBy => GrantId is { } grant ? $"grant:{grant}" : Effect != PolicyEffect.Require && PolicyId is { } policy ? $"policy:{policy}" : null;

@@ -113,6 +113,8 @@ public sealed class AgentRunGrain(
         }
         if (decision.CallId is { } callId && callId != pending.CallId)
             return Conflict($"Call {callId} is not the pending call of run {RunId}; it was decided already or never existed.", callId, pending.CallId);
+        if (decision.ExpectedArgsHash is { } seen && seen != ApprovalAudit.ArgsHash(pending.EffectiveArgs))
+            return Conflict($"The arguments of call {pending.CallId} were edited after you saw them; look again before deciding.", pending.CallId);
 
         // One rule for every way in (HTTP, UI, action links, batches): the roles the call's policy names, checked here.
         var requirement = pending.Requirement ?? PolicyEvaluator.Default("No policy matched.");
@@ -137,6 +139,8 @@ public sealed class AgentRunGrain(
                     return new RunCommandResult(null, Errors.Validation("invalid_tool_args", $"The edited arguments do not fit {pending.ToolName}.",
                         problems.Select((p, i) => (p, i)).ToDictionary(x => $"problem_{x.i + 1}", x => x.p)));
                 edited = Compact(args);
+                // Edited arguments are a new call as far as the policies go: they may not escape a stricter rule.
+                if (await StricterRuleForEditAsync(pending, requirement, edited) is { } refused) return new RunCommandResult(null, refused);
             }
             // Edited arguments are new arguments: the count starts again with this approval.
             var given = (edited is null ? pending.Votes.Count : 0) + 1;
@@ -347,18 +351,41 @@ public sealed class AgentRunGrain(
         await NotifyApprovalAsync(RunFold.PendingApproval(State)!, pending: true, null, null);
     }
 
+    /// <summary>Why edited arguments may not be approved under the call's current requirement, or null when they may.</summary>
+    private async Task<OperationError?> StricterRuleForEditAsync(PendingCall pending, ApprovalRequirement current, string edited)
+    {
+        ApprovalVerdict verdict;
+        try
+        {
+            verdict = await GrainFactory.GetGrain<IApprovalPolicyGrain>(0).EvaluateAsync(
+                new ApprovalRequest(pending.ToolName, edited, State.AgentType, pending.Risk, null, RunId, State.RequestedBy));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Run {RunId}: policies could not be evaluated for edited arguments", RunId);
+            return Errors.Conflict("The policies could not be asked about the edited arguments; approve as proposed or reject.");
+        }
+        if (verdict.Effect == PolicyEffect.Deny) return Errors.Forbidden($"The edited arguments are denied by policy: {verdict.Explanation}");
+        if (verdict.Requirement is { } needed
+            && (needed.Needed > current.Needed || (needed.SeparateDuties && !current.SeparateDuties) || needed.Roles.Except(current.Roles).Any()))
+        {
+            return Errors.Conflict($"The edited arguments fall under a stricter rule ({verdict.Explanation}); reject the call and let the agent propose them.");
+        }
+        return null;
+    }
+
     /// <summary>The policies' verdict; when they cannot be asked, fail closed: a person decides.</summary>
     private async Task<ApprovalVerdict> GovernAsync(IAgentTool tool, string args, string callId)
     {
         try
         {
-            return await GrainFactory.GetGrain<IApprovalPolicyGrain>(0).DecideAsync(new ApprovalRequest(tool.Name, args, State.AgentType, tool.Risk, callId, RunId));
+            return await GrainFactory.GetGrain<IApprovalPolicyGrain>(0).DecideAsync(
+                new ApprovalRequest(tool.Name, args, State.AgentType, tool.Risk, callId, RunId, State.RequestedBy));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             logger.LogWarning(e, "Run {RunId}: approval policies could not be evaluated for {Tool}; a person must approve", RunId, tool.Name);
-            var why = $"The approval policies could not be evaluated ({e.GetType().Name}); failing closed: a person must approve.";
-            return new ApprovalVerdict(PolicyEffect.Require, null, null, why, PolicyEvaluator.Default(why));
+            return PolicyEvaluator.FailClosed($"The approval policies could not be evaluated ({e.GetType().Name}); failing closed: a person other than the requester must approve.");
         }
     }
 
@@ -391,7 +418,8 @@ public sealed class AgentRunGrain(
         try
         {
             // What the approver saw is what the tool acts on: a target that changed since the proposal voids the approval.
-            if (pending.Expects is { } expected && tool is IPreconditionTool observed)
+            // Only before the first attempt: after an attempt whose outcome is unknown, a changed target may be its own effect.
+            if (pending is { Expects: { } expected, Attempts: 0 } && tool is IPreconditionTool observed)
             {
                 using var target = JsonDocument.Parse(pending.EffectiveArgs);
                 var actual = await observed.ObserveAsync(target.RootElement, GrainFactory);

@@ -108,6 +108,8 @@ public static class RunFold
                 else
                 {
                     s.ConsecutiveErrors++;
+                    // An attempt of the open call whose outcome is unknown (it is sent again with the same call id).
+                    if (s.Pending is { AwaitingApproval: false } attempted) s.Pending = attempted with { Attempts = attempted.Attempts + 1 };
                 }
                 break;
             case RunCancelled e:

@@ -20,7 +20,8 @@ public sealed record PendingCall(
     [property: Id(11)] ImmutableList<ApprovalVote>? Given = null,
     [property: Id(12)] int EscalationLevel = 0,
     [property: Id(13)] DateTimeOffset? EscalateAt = null,
-    [property: Id(14)] string? Expects = null)
+    [property: Id(14)] string? Expects = null,
+    [property: Id(15)] int Attempts = 0)
 {
     /// <summary>Approvals given so far towards the call's quorum.</summary>
     public ImmutableList<ApprovalVote> Votes => Given ?? [];

@@ -53,7 +53,9 @@ public static class ApprovalAudit
                     skippedResult = e.CallId;
                     break;
                 case ToolResult e when pending is { Risk: RiskClass.Dangerous, Decision: ApprovalDecision.Approved } && pending.CallId == e.CallId && skippedResult != e.CallId:
-                    record = Row("executed", state, pending, entry, $"agent:{state.AgentType}");
+                    // A call refused at execution (its requester lost the right meanwhile) did not run: not an execution.
+                    record = Row(e.Status == ToolResultStatus.Error && e.OutputData.Contains("\"error\":\"forbidden:", StringComparison.Ordinal) ? "refused" : "executed",
+                        state, pending, entry, $"agent:{state.AgentType}");
                     record["executed_args_hash"] = ArgsHash(pending.EffectiveArgs);
                     record["status"] = JournalCodec.Name(e.Status);
                     break;

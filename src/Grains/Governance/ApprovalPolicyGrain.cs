@@ -130,7 +130,7 @@ public sealed class ApprovalPolicyGrain(
         ToolName = string.IsNullOrWhiteSpace(draft.ToolName) ? null : draft.ToolName.Trim(),
         AgentType = string.IsNullOrWhiteSpace(draft.AgentType) ? null : draft.AgentType.Trim(),
         ArgsRule = string.IsNullOrWhiteSpace(draft.ArgsRule) ? null : draft.ArgsRule,
-        Roles = draft.Roles.IsDefaultOrEmpty ? [PolicyEvaluator.StoreAdmin] : [.. draft.Roles.Select(r => r.Trim().ToUpperInvariant()).Distinct()],
+        Roles = draft.Roles.IsDefaultOrEmpty ? [PolicyEvaluator.StoreAdmin] : [.. draft.Roles.Select(r => (r ?? "").Trim().ToUpperInvariant()).Distinct()],
     };
 
     private HashSet<string> ToolNames => [.. tools.All.Select(t => t.Name)];

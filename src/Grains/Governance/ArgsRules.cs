@@ -63,6 +63,7 @@ public static class ArgsRules
             NJsonSchema.Validation.ValidationErrorKind.GuidExpected or NJsonSchema.Validation.ValidationErrorKind.UuidExpected => "must be a UUID",
             NJsonSchema.Validation.ValidationErrorKind.NumberTooSmall => $"must be ≥ {s?.Minimum}",
             NJsonSchema.Validation.ValidationErrorKind.NumberTooBig => $"must be ≤ {s?.Maximum}",
+            NJsonSchema.Validation.ValidationErrorKind.PatternMismatch => $"does not match the pattern {s?.Pattern}",
             NJsonSchema.Validation.ValidationErrorKind.StringTooShort => $"at least {s?.MinLength} characters",
             NJsonSchema.Validation.ValidationErrorKind.StringTooLong => $"at most {s?.MaxLength} characters",
             NJsonSchema.Validation.ValidationErrorKind.IntegerExpected => "expected integer",

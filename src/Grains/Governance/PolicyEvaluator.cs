@@ -34,7 +34,7 @@ public static class PolicyEvaluator
                 catch (Exception e)
                 {
                     var why = $"The argument rule of policy \"{rule.Name}\" ({policy.Id}, v{policy.Version}) could not be evaluated ({e.Message}); failing closed: a person must approve.";
-                    return new ApprovalVerdict(PolicyEffect.Require, policy.Id, null, why, Default(why));
+                    return FailClosed(why, policy.Id, rule.Approvers);
                 }
                 if (!matches) continue;
             }
@@ -59,9 +59,12 @@ public static class PolicyEvaluator
         ApprovalVerdict verdict, IEnumerable<StandingGrant> grants, ApprovalRequest request, DateTimeOffset now, Func<string, string, bool>? ruleMatches = null)
     {
         ruleMatches ??= ArgsRules.Matches;
-        if (verdict.Effect != PolicyEffect.Require || verdict.Requirement is { Needed: > 1 }) yield break;
+        if (verdict.Effect != PolicyEffect.Require || verdict.FailedClosed || verdict.Requirement is { Needed: > 1 }) yield break;
         foreach (var grant in grants.Where(g => g.IsActive(now) && g.Grant.ToolName == request.ToolName).OrderBy(g => g.CreatedAt))
         {
+            // Under separation of duties, a grant its own creator's runs would use is self-approval by another name.
+            if (verdict.Requirement is { SeparateDuties: true } && request.RequestedBy is { } requester
+                && string.Equals(grant.CreatedBy, requester, StringComparison.OrdinalIgnoreCase)) continue;
             bool matches;
             try
             {
@@ -82,6 +85,13 @@ public static class PolicyEvaluator
         return new ApprovalVerdict(PolicyEffect.AutoApprove, null, grant.Id,
             $"Standing grant {grant.Id} by {grant.CreatedBy} allows {request.ToolName}{uses}{until}.", null);
     }
+
+    /// <summary>
+    /// When a rule cannot be evaluated: people decide, as strictly as the policy that failed asked for at least, with
+    /// separation of duties, and no grant may stand in.
+    /// </summary>
+    public static ApprovalVerdict FailClosed(string why, Guid? policyId = null, int approvers = 1) =>
+        new(PolicyEffect.Require, policyId, null, why, new ApprovalRequirement(Math.Max(1, approvers), [StoreAdmin], SeparateDuties: true, policyId, why), FailedClosed: true);
 
     /// <summary>The rule when no policy decides: one STORE_ADMIN, who may be the requester (the behaviour before policies).</summary>
     public static ApprovalRequirement Default(string explanation) => new(1, [StoreAdmin], SeparateDuties: false, null, explanation);

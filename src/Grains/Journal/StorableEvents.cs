@@ -16,15 +16,18 @@ public static class StorableEvents
     {
         RunStarted x => x with { Prompt = T(x.Prompt), UserId = T(x.UserId), AgentType = T(x.AgentType), ParentCallId = TN(x.ParentCallId), RequestedBy = TN(x.RequestedBy) },
         AgentThought x => x with { TextContent = T(x.TextContent) },
-        ToolProposed x => x with { ToolName = T(x.ToolName), Args = J(x.Args), CallId = T(x.CallId) },
+        ToolProposed x => x with { ToolName = T(x.ToolName), Args = J(x.Args), CallId = T(x.CallId), Expects = JN(x.Expects) },
         RunSuspended x => x with { Reason = T(x.Reason), CallId = TN(x.CallId) },
-        RunResumed x => x with { Feedback = TN(x.Feedback), CallId = T(x.CallId), DecidedBy = T(x.DecidedBy), ApprovedArgs = JN(x.ApprovedArgs) },
+        RunResumed x => x with { Feedback = TN(x.Feedback), CallId = T(x.CallId), DecidedBy = T(x.DecidedBy), ApprovedArgs = JN(x.ApprovedArgs), Explanation = TN(x.Explanation) },
         ToolResult x => x with { CallId = T(x.CallId), OutputData = J(x.OutputData) },
         RunCompleted x => x with { Summary = T(x.Summary), Report = JN(x.Report) },
         SystemError x => x with { ErrorDetails = T(x.ErrorDetails) },
         ChildRunStarted x => x with { AgentType = T(x.AgentType), Task = T(x.Task), CallId = T(x.CallId) },
         ChildRunCompleted x => x with { Summary = T(x.Summary) },
         RunCancelled x => x with { Reason = T(x.Reason), CancelledBy = T(x.CancelledBy) },
+        ApprovalGiven x => x with { CallId = T(x.CallId), ApprovedBy = T(x.ApprovedBy), ApprovedArgs = JN(x.ApprovedArgs), Feedback = TN(x.Feedback) },
+        ApprovalEscalated x => x with { CallId = T(x.CallId) },
+        PreconditionChanged x => x with { CallId = T(x.CallId), Expected = J(x.Expected), Actual = J(x.Actual) },
         _ => e,
     };
 

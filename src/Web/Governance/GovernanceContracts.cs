@@ -40,7 +40,8 @@ public sealed record GrantResponse(
         g.CreatedAt, g.RevokedAt, g.RevokedBy, g.IsActive(now));
 }
 
-public sealed record BatchDecisionItem(Guid? RunId, string? CallId, string? Decision, string? Feedback, JsonElement? Args);
+/// <param name="ArgsHash">Optional: the SHA-256 of the arguments the decider saw (as in the audit); 409 when they changed since.</param>
+public sealed record BatchDecisionItem(Guid? RunId, string? CallId, string? Decision, string? Feedback, JsonElement? Args, string? ArgsHash = null);
 
 public sealed record BatchItemResult(Guid? RunId, string? CallId, int Status, string? ErrorCode, string? Message);
 

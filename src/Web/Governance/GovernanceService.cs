@@ -116,8 +116,17 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
                 return Fail(Errors.Validation("invalid_tool_args", "args must be a JSON object, given only with \"approved\"."));
             args = edited.GetRawText();
         }
-        var result = await client.GetGrain<IAgentRunGrain>(runId).DecideAsync(new RunDecision(decision, Who(user), item.CallId, item.Feedback?.Trim(), args));
-        return result.Error is { } error ? Fail(error) : new BatchItemResult(runId, item.CallId, StatusCodes.Status200OK, null, null);
+        try
+        {
+            var result = await client.GetGrain<IAgentRunGrain>(runId).DecideAsync(
+                new RunDecision(decision, Who(user), item.CallId, item.Feedback?.Trim(), args, item.ArgsHash));
+            return result.Error is { } error ? Fail(error) : new BatchItemResult(runId, item.CallId, StatusCodes.Status200OK, null, null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One item's trouble (a silo going away, a timeout) is that item's answer, not the batch's.
+            return Fail(Errors.Unavailable("internal.unavailable", $"The decision could not be made now ({e.GetType().Name}); try this item again."));
+        }
     }
 
     public static ApprovalDecision? ParseDecision(string? value) => value?.Trim().ToLowerInvariant() switch
@@ -163,7 +172,7 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
         if (preview is null) return (null, error, gone);
         var claims = signer.Read(token)!;
         var outcome = await client.GetGrain<IActionLinkGrain>(claims.Nonce).UseAsync(claims.RunId,
-            new RunDecision(ParseDecision(claims.Decision)!.Value, claims.Approver, claims.CallId, "decided through a signed link"));
+            new RunDecision(ParseDecision(claims.Decision)!.Value, claims.Approver, claims.CallId, "decided through a signed link", ExpectedArgsHash: claims.ArgsHash));
         if (outcome.AlreadyUsed) return (null, Errors.Conflict("This link was used already."), true);
         return outcome.Result!.Error is { } refused ? (null, refused, false) : (outcome.Result.Run, null, false);
     }
@@ -189,6 +198,9 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
     public async Task<(ApprovalStatsResponse? Stats, OperationError? Error)> StatsAsync(ClaimsPrincipal user, DateTimeOffset? from, DateTimeOffset? to)
     {
         if (Admin(user) is { } denied) return (null, denied);
+        var earliest = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        if (from < earliest || to < earliest || from > DateTimeOffset.MaxValue.AddYears(-1) || to > DateTimeOffset.MaxValue.AddYears(-1))
+            return (null, Errors.Validation("invalid_period", "from and to must be dates after 2000-01-01."));
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddDays(-7);
         if (start >= end) return (null, Errors.Validation("invalid_period", "from must be before to."));

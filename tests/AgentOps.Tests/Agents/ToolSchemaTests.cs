@@ -20,7 +20,8 @@ public sealed class ToolSchemaTests
     [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":2.5}""", "$.quantity: expected integer")]
     [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":"5"}""", "$.quantity: expected integer")]
     [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":5,"force":true}""", "$.force: is not an argument of this tool")]
-    [InlineData("""{"warehouse":"","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":5}""", "$.warehouse: at least 1 characters")]
+    [InlineData("""{"warehouse":"","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":5}""", "$.warehouse: does not match the pattern ^[a-z0-9][a-z0-9-]{0,62}$")]
+    [InlineData("""{"warehouse":"Alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":5}""", "$.warehouse: does not match the pattern ^[a-z0-9][a-z0-9-]{0,62}$")]
     public void Invalid_arguments_are_reported_with_their_path(string args, string problem) =>
         Assert.Contains(problem, Validate(SetStock, args));
 

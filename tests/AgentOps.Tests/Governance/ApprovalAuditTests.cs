@@ -66,4 +66,14 @@ public sealed class ApprovalAuditTests
         var removed = rows.Where(r => r.Sequence != 2).ToList();
         Assert.Equal(3, ApprovalAudit.Verify(removed).FirstBrokenSequence);
     }
+
+    [Fact]
+    public void An_attempt_with_an_unknown_outcome_is_counted_on_the_open_call()
+    {
+        var (state, entries) = Approved(null);
+        foreach (var entry in entries.Take(4)) RunFold.Apply(state, entry);
+        Assert.Equal(0, state.Pending!.Attempts);
+        RunFold.Apply(state, new JournalEntry(Guid.NewGuid(), state.Id, 5, At.AddSeconds(5), new SystemError("timed out", Fatal: false)));
+        Assert.Equal(1, state.Pending!.Attempts);
+    }
 }

@@ -117,6 +117,23 @@ public sealed class GovernedRunTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Edited_arguments_cannot_escape_a_stricter_policy()
+    {
+        var (warehouse, book) = await WarehouseAsync();
+        var (other, _) = await WarehouseAsync();
+        await PolicyAsync(new PolicyDraft("two people at the other warehouse", PolicyEffect.Require, "set_stock", ArgsRule: OnlyAt(other), Approvers: 2));
+        var run = await SetStockRunAsync(warehouse, book, 20);
+        var pending = (await Runs.WaitForAsync(Grains, run, RunStatus.Suspended)).PendingTool!;
+
+        var edited = JsonSerializer.Serialize(new { warehouse = other, book_id = book.Id, quantity = 20 });
+        var refused = await DecideAsync(run, Runs.Admin, args: edited);
+        Assert.Equal(ErrorKind.Conflict, refused.Error?.Kind);
+        Assert.Contains("stricter rule", refused.Error!.Message);
+        Assert.Equal(pending.CallId, (await Grains.GetGrain<IAgentRunGrain>(run).GetPendingApprovalAsync())!.CallId);
+        await Grains.GetGrain<IAgentRunGrain>(run).CancelAsync("test over", Runs.Admin);
+    }
+
+    [Fact]
     public async Task One_rejection_ends_a_quorum_at_once()
     {
         var (warehouse, book) = await WarehouseAsync();

@@ -45,6 +45,20 @@ public sealed class PolicyEvaluatorTests
         Assert.Equal(PolicyEffect.Require, verdict.Effect);
         Assert.Equal(policy.Id, verdict.PolicyId);
         Assert.Contains("could not be evaluated (boom); failing closed", verdict.Explanation);
+        // Strictly: the requester may not approve, and no grant stands in.
+        Assert.True(verdict.Requirement!.SeparateDuties);
+        var grant = new StandingGrant(Guid.NewGuid(), new GrantDraft("restart_warehouse", MaxUses: 5), 0, "ops@bookstore.com", Now);
+        Assert.Empty(PolicyEvaluator.GrantCandidates(verdict, [grant], Restart("beta"), Now));
+    }
+
+    [Fact]
+    public void A_grant_does_not_approve_its_own_creators_calls_under_separation_of_duties()
+    {
+        var policy = Policy(PolicyEffect.Require);
+        var verdict = PolicyEvaluator.Evaluate([policy], Restart("beta"));
+        var grant = new StandingGrant(Guid.NewGuid(), new GrantDraft("restart_warehouse", MaxUses: 5), 0, "carol@bookstore.test", Now);
+        Assert.Empty(PolicyEvaluator.GrantCandidates(verdict, [grant], Restart("beta") with { RequestedBy = "Carol@Bookstore.test" }, Now));
+        Assert.Single(PolicyEvaluator.GrantCandidates(verdict, [grant], Restart("beta") with { RequestedBy = "alice@customer.com" }, Now));
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class RestartWarehouseTool : AgentTool, IPreconditionTool
     public override string Description => "Brings a warehouse back online: clears its fault and runs a health check. Dangerous: needs approval.";
     public override RiskClass Risk => RiskClass.Dangerous;
     protected override string SchemaJson => """
-        {"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":64}},"required":["name"],"additionalProperties":false}
+        {"type":"object","properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}},"required":["name"],"additionalProperties":false}
         """;
 
     public override async Task<ToolOutcome> ExecuteAsync(ToolInvocation call, CancellationToken cancellationToken)
@@ -110,7 +110,7 @@ public sealed class SetStockTool : AgentTool, IPreconditionTool
     public override string Description => "Sets the stock of one book in one warehouse to an absolute quantity. Dangerous: needs approval.";
     public override RiskClass Risk => RiskClass.Dangerous;
     protected override string SchemaJson => """
-        {"type":"object","properties":{"warehouse":{"type":"string","minLength":1,"maxLength":64},"book_id":{"type":"string","format":"uuid"},
+        {"type":"object","properties":{"warehouse":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"book_id":{"type":"string","format":"uuid"},
          "quantity":{"type":"integer","minimum":0,"maximum":1000000}},"required":["warehouse","book_id","quantity"],"additionalProperties":false}
         """;
 
