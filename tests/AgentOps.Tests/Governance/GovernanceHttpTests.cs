@@ -230,6 +230,38 @@ public sealed class GovernanceHttpTests(WebAppFixture app)
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/agents/policies/{policy}")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_grant_of_two_uses_approves_exactly_two_of_twenty_racing_runs_on_postgres()
+    {
+        var admin = app.Admin();
+        var tag = $"g{Guid.NewGuid():N}"[..10];
+        var warehouses = new List<string>();
+        for (var i = 0; i < 20; i++) warehouses.Add(await OfflineWarehouseAsync($"{tag}-{i}"));
+        var grant = await admin.PostAsJsonAsync("/agents/grants", new
+        {
+            tool_name = "restart_warehouse", max_uses = 2,
+            args_rule = new { type = "object", properties = new { name = new { pattern = $"^{tag}-" } }, required = new[] { "name" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
+        var grantId = (await grant.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var runs = await Task.WhenAll(warehouses.Select(w => StartAsync(admin, $"Warehouse {w} is offline. Bring it back online.", "warehouse-ops")));
+        var views = await Task.WhenAll(runs.Select(run => WaitForAsync(admin, run,
+            r => r.GetProperty("status").GetString() is "completed" || r.GetProperty("pending_tool").ValueKind == JsonValueKind.Object, "decided or waiting")));
+
+        Assert.Equal(2, views.Count(v => v.GetProperty("events").EnumerateArray()
+            .Any(e => e.GetProperty("type").GetString() == "RUN_RESUMED" && e.GetProperty("payload").GetProperty("decided_by").GetString() == $"grant:{grantId}")));
+        Assert.Equal(18, views.Count(v => v.GetProperty("pending_tool").ValueKind == JsonValueKind.Object));
+        var stored = (await admin.GetFromJsonAsync<JsonElement>("/agents/grants?all=true")).EnumerateArray().Single(g => g.GetProperty("id").GetString() == grantId);
+        Assert.Equal((2, false), (stored.GetProperty("uses").GetInt32(), stored.GetProperty("active").GetBoolean()));
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM agentops_grant_uses WHERE grant_id = $1", connection);
+        count.Parameters.AddWithValue(Guid.Parse(grantId));
+        Assert.Equal(2L, await count.ExecuteScalarAsync());
+        foreach (var run in runs) await admin.PostAsJsonAsync($"/agents/runs/{run}/cancel", new { reason = "test over" });
+    }
+
     [Theory]
     [InlineData("""{"name":"x","effect":"maybe"}""", "validation.invalid_effect")]
     [InlineData("""{"name":"","effect":"deny"}""", "validation.invalid_name")]
