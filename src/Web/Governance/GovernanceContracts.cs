@@ -71,7 +71,8 @@ public sealed record EvidenceResponse(
             records.LastOrDefault(r => kinds.Contains((string?)r["kind"]) && r[field] is not null)?[field]?.GetValue<string>();
         var approved = Last("approved_args_hash", "approved");
         var executed = Last("executed_args_hash", "executed");
-        return new EvidenceResponse(runId, callId, records.FirstOrDefault()?["tool_name"]?.GetValue<string>(), Last("proposed_args_hash", "approved", "rejected", "expired", "approval_given", "escalated", "executed", "cancelled", "precondition_changed"),
+        // Every row of a call carries the hash of its arguments as proposed.
+        return new EvidenceResponse(runId, callId, records.FirstOrDefault()?["tool_name"]?.GetValue<string>(), records.FirstOrDefault()?["proposed_args_hash"]?.GetValue<string>(),
             approved, executed, approved is not null && approved == executed,
             [.. records.Where(r => (string?)r["kind"] is "approval_given" or "approved").Select(r => (string)r["decided_by"]!).Distinct()],
             Last("policy_id", "approved", "rejected", "approval_given"), Last("grant_id", "approved"), [.. rows.Select(AuditRowResponse.From)]);

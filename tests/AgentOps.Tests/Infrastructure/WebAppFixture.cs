@@ -2,20 +2,35 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentOps.Tests.Infrastructure;
 
-/// <summary>The real front door (Program) with a co-hosted silo on a throwaway PostgreSQL database.</summary>
-public sealed class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+/// <summary>
+/// The real front door (Program) with a co-hosted silo on a throwaway PostgreSQL database. A fixture that needs other
+/// settings derives and adds them in <see cref="Configure"/>.
+/// </summary>
+public class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private string _connectionString = "";
 
     /// <summary>The throwaway database behind the front door, for tests that must look at (or tamper with) rows.</summary>
     public string ConnectionString => _connectionString;
 
+    /// <summary>The co-hosted silo's grains, for tests that arrange state below the HTTP API.</summary>
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Names the fixture's database and cluster.</summary>
+    protected virtual string Name => "http";
+
+    /// <summary>Settings of a derived fixture, on top of these.</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
-        _connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("http");
+        _connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(Name);
         using var warmUp = CreateClient();
         (await warmUp.GetAsync("/health")).EnsureSuccessStatusCode();
     }
@@ -28,11 +43,12 @@ public sealed class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("AgentOps:Postgres", _connectionString);
         builder.UseSetting("AgentOps:Cluster:Membership", "Localhost");
         builder.UseClusterTls();
-        builder.UseSetting("AgentOps:Cluster:ClusterId", $"http-{Guid.NewGuid():N}");
+        builder.UseSetting("AgentOps:Cluster:ClusterId", $"{Name}-{Guid.NewGuid():N}");
         builder.UseSetting("AgentOps:Cluster:SiloPort", TestPorts.Free().ToString());
         builder.UseSetting("AgentOps:Cluster:GatewayPort", TestPorts.Free().ToString());
         builder.UseSetting("AgentOps:Security:BcryptWorkFactor", "4");
         builder.UseSetting("AgentOps:Bookstore:HealthCheckPeriod", "00:00:05");
+        Configure(builder);
     }
 
     public HttpClient As(string email, string password)
