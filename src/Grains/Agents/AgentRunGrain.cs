@@ -417,25 +417,6 @@ public sealed class AgentRunGrain(
         ToolOutcome outcome;
         try
         {
-            // What the approver saw is what the tool acts on: a target that changed since the proposal voids the approval.
-            // Only before the first attempt: after an attempt whose outcome is unknown, a changed target may be its own effect.
-            if (pending is { Expects: { } expected, Attempts: 0 } && tool is IPreconditionTool observed)
-            {
-                using var target = JsonDocument.Parse(pending.EffectiveArgs);
-                var actual = await observed.ObserveAsync(target.RootElement, GrainFactory);
-                if (actual != expected)
-                {
-                    logger.LogInformation("Call {CallId} of run {RunId}: precondition changed, proposing again", pending.CallId, RunId);
-                    await ProposeCallAsync(
-                        [
-                            new PreconditionChanged(pending.CallId, expected, actual),
-                            new ToolResult(pending.CallId, ToolOutcome.Fail(
-                                $"precondition changed: {tool.Name} expected {expected} but found {actual}; it did nothing and asks for a new approval").Output,
-                                ToolResultStatus.Error),
-                        ], tool, pending.EffectiveArgs, NextCallId(), actual);
-                    return;
-                }
-            }
             using var args = JsonDocument.Parse(pending.EffectiveArgs);
             using var timeout = new CancellationTokenSource(Limits.StepTimeout);
             // Rights as they are now: a role taken away while the call waited for approval is taken away from the run too.
@@ -447,7 +428,11 @@ public sealed class AgentRunGrain(
             else
             {
                 // The call id is the idempotency key: executing this call again after a crash changes nothing twice.
-                var invocation = new ToolInvocation(args.RootElement, pending.CallId, RunId, $"agent:{State.AgentType}:{RunId}", GrainFactory, requester);
+                // What the approver saw is what the tool acts on: the tool compares its target with the observation made
+                // at the proposal. Only before the first attempt: after an attempt whose outcome is unknown, a changed
+                // target may be that attempt's own effect.
+                var invocation = new ToolInvocation(args.RootElement, pending.CallId, RunId, $"agent:{State.AgentType}:{RunId}", GrainFactory, requester,
+                    pending.Attempts == 0 && tool is IPreconditionTool ? pending.Expects : null);
                 outcome = await tool.ExecuteAsync(invocation, timeout.Token).WaitAsync(Limits.StepTimeout);
             }
         }
@@ -471,6 +456,16 @@ public sealed class AgentRunGrain(
                 _resendTimer = null;
                 return ContinueAsync();
             }, new GrainTimerCreationOptions(pause, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            return;
+        }
+        if (outcome.FoundInstead is { } found && pending.Expects is { } expected)
+        {
+            logger.LogInformation("Call {CallId} of run {RunId}: precondition changed, proposing again", pending.CallId, RunId);
+            await ProposeCallAsync(
+                [
+                    new PreconditionChanged(pending.CallId, expected, found),
+                    new ToolResult(pending.CallId, outcome.Output, ToolResultStatus.Error),
+                ], tool, pending.EffectiveArgs, NextCallId(), found);
             return;
         }
         await AppendAsync(new ToolResult(pending.CallId, outcome.Output, outcome.Success ? ToolResultStatus.Success : ToolResultStatus.Error));

@@ -260,7 +260,22 @@ public static class AgentOpsHostingExtensions
         string.IsNullOrWhiteSpace(storage.ConnectionString)
             ? throw new OptionsValidationException(nameof(AgentOpsStorageOptions), typeof(AgentOpsStorageOptions),
                 ["AgentOps:Postgres (the PostgreSQL connection string) is required; set AgentOps__Postgres or AgentOps__Storage__Provider=Memory."])
-            : storage.ConnectionString;
+            : WithAutoPrepare(storage.ConnectionString);
+
+    /// <summary>
+    /// Every statement the cluster sends is one of a few dozen fixed texts, and parsing and planning them again on each
+    /// execution was a tenth of PostgreSQL's CPU under load: unless the connection string says otherwise, Npgsql
+    /// prepares the ones used repeatedly on each pooled connection.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        // Npgsql's own builder claims every keyword it knows; the plain one tells what the text actually sets.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 };
+        return builder.ConnectionString;
+    }
 
     private sealed class AgentOpsOptionsMarker;
 }

@@ -7,13 +7,24 @@ namespace AgentOps.Agents.Tools;
 /// <summary>
 /// Everything a tool needs for one call. <see cref="CallId"/> is the idempotency key of the call;
 /// <see cref="Requester"/> is the person the run acts for (null when that user no longer exists), whose rights apply.
+/// <see cref="Expects"/> is what an <see cref="IPreconditionTool"/> found on its target when the call was approved: the
+/// tool compares it with what it reads before acting, and does nothing when they differ.
 /// </summary>
-public sealed record ToolInvocation(JsonElement Args, string CallId, Guid RunId, string Actor, IGrainFactory Grains, Requester? Requester);
+public sealed record ToolInvocation(JsonElement Args, string CallId, Guid RunId, string Actor, IGrainFactory Grains, Requester? Requester,
+    string? Expects = null);
 
-/// <summary>A tool's answer: JSON the agent reads, and whether the call succeeded.</summary>
-public sealed record ToolOutcome(bool Success, string Output)
+/// <summary>
+/// A tool's answer: JSON the agent reads, and whether the call succeeded. <see cref="FoundInstead"/> is set when the
+/// tool did nothing because its target no longer matched <see cref="ToolInvocation.Expects"/>: what it found.
+/// </summary>
+public sealed record ToolOutcome(bool Success, string Output, string? FoundInstead = null)
 {
     public static ToolOutcome Ok(object value) => new(true, JsonSerializer.Serialize(value, ToolJson.Options));
+
+    /// <summary>The target changed since the approval: nothing was done.</summary>
+    public static ToolOutcome PreconditionChanged(string tool, string expected, string found) => new(false,
+        JsonSerializer.Serialize(new { error = $"precondition changed: {tool} expected {expected} but found {found}; it did nothing and asks for a new approval" },
+            ToolJson.Options), found);
 
     public static ToolOutcome Fail(string error, object? details = null) =>
         new(false, JsonSerializer.Serialize(new { error, details }, ToolJson.Options));

@@ -72,9 +72,11 @@ public sealed class RestartWarehouseTool : AgentTool, IPreconditionTool
     public async Task<string> ObserveAsync(JsonElement args, IGrainFactory grains)
     {
         var name = WarehouseNames.Normalize(Text(args, "name"));
-        var fault = (await grains.GetGrain<IWarehouseGrain>(name).GetSnapshotAsync()).Fault;
-        return JsonSerializer.Serialize(new { warehouse = name, fault = fault?.Kind }, ToolJson.Options);
+        return Observation(name, (await grains.GetGrain<IWarehouseGrain>(name).GetSnapshotAsync()).Fault);
     }
+
+    private static string Observation(string warehouse, WarehouseFault? fault) =>
+        JsonSerializer.Serialize(new { warehouse, fault = fault?.Kind }, ToolJson.Options);
 
     public override string Name => "restart_warehouse";
     public override string Description => "Brings a warehouse back online: clears its fault and runs a health check. Dangerous: needs approval.";
@@ -88,7 +90,10 @@ public sealed class RestartWarehouseTool : AgentTool, IPreconditionTool
         var name = WarehouseNames.Normalize(Text(call.Args, "name"));
         var registry = call.Grains.GetGrain<IWarehouseRegistryGrain>(0);
         if (await registry.GetAsync(name) is null) return ToolOutcome.Fail($"Warehouse '{name}' is not registered.");
-        var cleared = await call.Grains.GetGrain<IWarehouseGrain>(name).RestartAsync(call.Actor, call.CallId);
+        var warehouse = call.Grains.GetGrain<IWarehouseGrain>(name);
+        if (call.Expects is { } expected && Observation(name, (await warehouse.GetSnapshotAsync()).Fault) is var found && found != expected)
+            return ToolOutcome.PreconditionChanged(Name, expected, found);
+        var cleared = await warehouse.RestartAsync(call.Actor, call.CallId);
         var after = (await registry.CheckHealthAsync()).FirstOrDefault(r => r.Name == name);
         return ToolOutcome.Ok(new { warehouse = name, fault_cleared = cleared, status = after?.Status, last_seen = after?.LastSeen, last_error = after?.LastError });
     }
@@ -100,9 +105,11 @@ public sealed class SetStockTool : AgentTool, IPreconditionTool
     {
         var name = WarehouseNames.Normalize(Text(args, "warehouse"));
         var bookId = Id(args, "book_id");
-        var line = await grains.GetGrain<IWarehouseGrain>(name).GetBookStockAsync(bookId);
-        return JsonSerializer.Serialize(new { warehouse = name, book_id = bookId, quantity = line?.Quantity }, ToolJson.Options);
+        return Observation(name, bookId, await grains.GetGrain<IWarehouseGrain>(name).GetBookStockAsync(bookId));
     }
+
+    private static string Observation(string warehouse, Guid bookId, StockLine? line) =>
+        JsonSerializer.Serialize(new { warehouse, book_id = bookId, quantity = line?.Quantity }, ToolJson.Options);
 
     public override string Name => "set_stock";
     public override bool MayUse(Requester? requester, JsonElement args) =>
@@ -123,6 +130,9 @@ public sealed class SetStockTool : AgentTool, IPreconditionTool
         if (await call.Grains.GetGrain<ICatalogGrain>(0).GetAsync(bookId) is not { } book) return ToolOutcome.Fail($"Book {bookId} does not exist.");
         var warehouse = call.Grains.GetGrain<IWarehouseGrain>(name);
         var before = await warehouse.GetBookStockAsync(bookId);
+        // The read the tool makes anyway doubles as the precondition check: no extra call on the warehouse.
+        if (call.Expects is { } expected && Observation(name, bookId, before) is var found && found != expected)
+            return ToolOutcome.PreconditionChanged(Name, expected, found);
         if (await warehouse.SetStockAsync([new StockLine(bookId, quantity)], call.Actor, call.CallId) is { } error) return ToolOutcome.From(error);
         var after = await warehouse.GetBookStockAsync(bookId);
         return ToolOutcome.Ok(new { warehouse = name, book_id = bookId, title = book.Title, previous_quantity = before?.Quantity, quantity = after?.Quantity });
