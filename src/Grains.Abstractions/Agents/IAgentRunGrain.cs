@@ -1,3 +1,5 @@
+using AgentOps.Common;
+
 namespace AgentOps.Agents;
 
 /// <summary>One agent run (key = run id), event-sourced over the PostgreSQL journal.</summary>
@@ -22,6 +24,13 @@ public interface IAgentRunGrain : IGrainWithGuidKey
     /// <summary>Approves, edits-and-approves or rejects the pending call; a decision for a call that is not pending is a conflict.</summary>
     [Alias("Decide")]
     Task<RunCommandResult> DecideAsync(RunDecision decision);
+
+    /// <summary>
+    /// Whether <see cref="DecideAsync"/> would accept this decision now (the same checks, nothing decided): null when it
+    /// would, else the error it would answer. A signed link is refused when it is made, not only when it is used.
+    /// </summary>
+    [Alias("CheckDecision"), ReadOnly]
+    Task<OperationError?> CheckDecisionAsync(RunDecision decision);
 
     /// <summary>Stops a pending, running or suspended run and its child runs.</summary>
     [Alias("Cancel")]

@@ -96,41 +96,20 @@ public sealed class AgentRunGrain(
 
     public async Task<RunCommandResult> DecideAsync(RunDecision decision)
     {
-        if (!State.Started) return new RunCommandResult(null, Errors.NotFound($"Run {RunId} does not exist."));
-        if (State.IsTerminal) return Conflict($"Run {RunId} is {JournalCodec.Name(State.Status)}; nothing is waiting for a decision.", decision.CallId);
-        if (decision.Decision is ApprovalDecision.Expired or ApprovalDecision.ChildEnded)
-            return Invalid("invalid_decision", "A decision is \"approved\" or \"rejected\"; expiry is decided by the clock.");
-
-        if (State.Pending is not { AwaitingApproval: true } pending)
+        if (State is { Started: true, IsTerminal: false, Pending: null or { AwaitingApproval: false }, Status: RunStatus.Suspended, BlockedByChild: { } child })
         {
             // A child's approval surfaces through its parent: pass the decision down.
-            if (State is { Status: RunStatus.Suspended, BlockedByChild: { } child })
-            {
-                var forwarded = await GrainFactory.GetGrain<IAgentRunGrain>(child).DecideAsync(decision);
-                return forwarded.Error is not null ? forwarded : new RunCommandResult(RunFold.Summary(State), null);
-            }
-            return Conflict($"No tool call of run {RunId} is waiting for a decision.", decision.CallId);
+            var forwarded = await GrainFactory.GetGrain<IAgentRunGrain>(child).DecideAsync(decision);
+            return forwarded.Error is not null ? forwarded : new RunCommandResult(RunFold.Summary(State), null);
         }
-        if (decision.CallId is { } callId && callId != pending.CallId)
-            return Conflict($"Call {callId} is not the pending call of run {RunId}; it was decided already or never existed.", callId, pending.CallId);
-        if (decision.ExpectedArgsHash is { } seen && seen != ApprovalAudit.ArgsHash(pending.EffectiveArgs))
-            return Conflict($"The arguments of call {pending.CallId} were edited after you saw them; look again before deciding.", pending.CallId);
-
-        // One rule for every way in (HTTP, UI, action links, batches): the roles the call's policy names, checked here.
+        var (checkedBy, refusal) = await CheckAsync(decision);
+        if (refusal is not null) return new RunCommandResult(null, refusal);
+        var pending = State.Pending!;
         var requirement = pending.Requirement ?? PolicyEvaluator.Default("No policy matched.");
-        var approver = await RequesterAsync(decision.DecidedBy);
-        if (!AccessRules.MayApprove(approver, requirement.Roles))
-            return new RunCommandResult(null, Errors.Forbidden($"Deciding on {pending.ToolName} needs the role {string.Join(" or ", requirement.Roles)}."));
-        var by = approver!.Email;
+        var by = checkedBy!;
         var approval = RunFold.PendingApproval(State)!;
         if (decision.Decision == ApprovalDecision.Approved)
         {
-            if (requirement.SeparateDuties && State.RequestedBy is { } requester && string.Equals(requester, by, StringComparison.OrdinalIgnoreCase))
-                return new RunCommandResult(null, Errors.Forbidden($"Separation of duties: {by} started this run and cannot approve its calls.",
-                    new Dictionary<string, string> { ["reason"] = "self_approval" }));
-            if (pending.Votes.Any(v => string.Equals(v.By, by, StringComparison.OrdinalIgnoreCase)))
-                return Conflict($"{by} has already approved call {pending.CallId}; it needs {pending.Needed - pending.Votes.Count} more approval(s) from other people.",
-                    pending.CallId);
             string? edited = null;
             if (decision.Args is { } args)
             {
@@ -166,6 +145,46 @@ public sealed class AgentRunGrain(
         await NotifyApprovalAsync(approval, pending: false, JournalCodec.Name(decision.Decision), by);
         ScheduleStep();
         return new RunCommandResult(RunFold.Summary(State), null);
+    }
+
+    public async Task<OperationError?> CheckDecisionAsync(RunDecision decision)
+    {
+        if (State is { Started: true, IsTerminal: false, Pending: null or { AwaitingApproval: false }, Status: RunStatus.Suspended, BlockedByChild: { } child })
+            return await GrainFactory.GetGrain<IAgentRunGrain>(child).CheckDecisionAsync(decision);
+        return (await CheckAsync(decision)).Error;
+    }
+
+    /// <summary>
+    /// Every rule a decision must pass, for every way in (HTTP, UI, action links, batches): the call is the pending one,
+    /// its arguments are as seen, the approver has a role the call's policy names, does not approve their own run's call
+    /// under separation of duties, and has not approved it already. Returns the approver's e-mail when it passes.
+    /// </summary>
+    private async Task<(string? By, OperationError? Error)> CheckAsync(RunDecision decision)
+    {
+        if (!State.Started) return (null, Errors.NotFound($"Run {RunId} does not exist."));
+        if (State.IsTerminal) return (null, Conflict($"Run {RunId} is {JournalCodec.Name(State.Status)}; nothing is waiting for a decision.", decision.CallId).Error);
+        if (decision.Decision is ApprovalDecision.Expired or ApprovalDecision.ChildEnded)
+            return (null, Invalid("invalid_decision", "A decision is \"approved\" or \"rejected\"; expiry is decided by the clock.").Error);
+        if (State.Pending is not { AwaitingApproval: true } pending)
+            return (null, Conflict($"No tool call of run {RunId} is waiting for a decision.", decision.CallId).Error);
+        if (decision.CallId is { } callId && callId != pending.CallId)
+            return (null, Conflict($"Call {callId} is not the pending call of run {RunId}; it was decided already or never existed.", callId, pending.CallId).Error);
+        if (decision.ExpectedArgsHash is { } seen && seen != ApprovalAudit.ArgsHash(pending.EffectiveArgs))
+            return (null, Conflict($"The arguments of call {pending.CallId} were edited after you saw them; look again before deciding.", pending.CallId).Error);
+
+        var requirement = pending.Requirement ?? PolicyEvaluator.Default("No policy matched.");
+        var approver = await RequesterAsync(decision.DecidedBy);
+        if (!AccessRules.MayApprove(approver, requirement.Roles))
+            return (null, Errors.Forbidden($"Deciding on {pending.ToolName} needs the role {string.Join(" or ", requirement.Roles)}."));
+        var by = approver!.Email;
+        if (decision.Decision != ApprovalDecision.Approved) return (by, null);
+        if (requirement.SeparateDuties && State.RequestedBy is { } requester && string.Equals(requester, by, StringComparison.OrdinalIgnoreCase))
+            return (null, Errors.Forbidden($"Separation of duties: {by} started this run and cannot approve its calls.",
+                new Dictionary<string, string> { ["reason"] = "self_approval" }));
+        if (pending.Votes.Any(v => string.Equals(v.By, by, StringComparison.OrdinalIgnoreCase)))
+            return (null, Conflict($"{by} has already approved call {pending.CallId}; it needs {pending.Needed - pending.Votes.Count} more approval(s) from other people.",
+                pending.CallId).Error);
+        return (by, null);
     }
 
     public async Task<RunCommandResult> CancelAsync(string reason, string cancelledBy)

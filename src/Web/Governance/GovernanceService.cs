@@ -145,8 +145,12 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
         if (ParseDecision(decisionText) is not { } decision) return (null, Errors.Validation("invalid_decision", "decision must be \"approved\" or \"rejected\"."));
         if (await PendingCallAsync(runId, callId) is not { } pending)
             return (null, Errors.Conflict($"Call {callId} of run {runId} is not waiting for a decision."));
+        // The link decides as its maker: someone the run would refuse (no role, their own run's call) gets no link.
+        var argsHash = ApprovalAudit.ArgsHash(pending.Args);
+        if (await client.GetGrain<IAgentRunGrain>(runId).CheckDecisionAsync(new RunDecision(decision, Who(user), callId, ExpectedArgsHash: argsHash)) is { } refused)
+            return (null, refused);
         var expires = clock.GetUtcNow() + linkOptions.Value.Lifetime;
-        var claims = new ActionLinkClaims(Guid.NewGuid(), runId, callId, JournalCodec.Name(decision), ApprovalAudit.ArgsHash(pending.Args), Who(user), expires);
+        var claims = new ActionLinkClaims(Guid.NewGuid(), runId, callId, JournalCodec.Name(decision), argsHash, Who(user), expires);
         var token = signer.Sign(claims);
         var root = (linkOptions.Value.PublicBaseUrl is { Length: > 0 } configured ? configured : baseUrl).TrimEnd('/');
         return (new ActionLinkResponse($"{root}/agents/actions/{token}", token, claims.Decision, expires), null);

@@ -231,6 +231,41 @@ public sealed class GovernanceHttpTests(WebAppFixture app)
     }
 
     [Fact]
+    public async Task A_link_is_refused_when_it_is_made_by_someone_the_run_would_refuse_as_approver()
+    {
+        var admin = app.Admin();
+        var ops = app.As("ops@bookstore.com", "ops123");
+        var warehouse = await OfflineWarehouseAsync();
+        var policy = await CreatePolicyAsync(admin, new
+        {
+            name = "two people", effect = "require", tool_name = "restart_warehouse", args_rule = OnlyWarehouse("name", warehouse), approvers = 2,
+        });
+        try
+        {
+            var run = await StartAsync(ops, $"Warehouse {warehouse} is offline. Bring it back online.", "warehouse-ops");
+            var call = (await WaitForAsync(admin, run, r => r.GetProperty("pending_tool").ValueKind == JsonValueKind.Object, "the restart waits"))
+                .GetProperty("pending_tool").GetProperty("call_id").GetString()!;
+            var links = $"/agents/runs/{run}/approvals/{call}/links";
+
+            // Separation of duties: the requester gets no approve link (but may reject their own call).
+            var own = await ops.PostAsJsonAsync(links, new { decision = "approved" });
+            Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+            Assert.Equal("self_approval", (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("details").GetProperty("reason").GetString());
+            Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync(links, new { decision = "rejected" })).StatusCode);
+
+            // An approver who has approved already gets no second approve link: it could only answer 409.
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync(links, new { decision = "approved" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/agents/runs/{run}/resume", new { decision = "approved", call_id = call })).StatusCode);
+            Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync(links, new { decision = "approved" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/agents/runs/{run}/cancel", new { reason = "test over" })).StatusCode);
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/agents/policies/{policy}")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_grant_of_two_uses_approves_exactly_two_of_twenty_racing_runs_on_postgres()
     {
         var admin = app.Admin();
