@@ -10,6 +10,10 @@ public interface IApprovalAuditGrain : IGrainWithIntegerKey
     [Alias("List"), ReadOnly]
     Task<ImmutableArray<AuditRecord>> ListAsync(Guid? runId, long afterSequence, int limit);
 
+    /// <summary>Rows whose time is in [<paramref name="from"/>, <paramref name="to"/>), in sequence order: what the analytics of a period read.</summary>
+    [Alias("ListBetween"), ReadOnly]
+    Task<ImmutableArray<AuditRecord>> ListBetweenAsync(DateTimeOffset from, DateTimeOffset to, long afterSequence, int limit);
+
     /// <summary>Recomputes every row's hash and link, in order, and reports the first that does not hold.</summary>
     [Alias("Verify"), ReadOnly]
     Task<AuditVerification> VerifyAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -86,6 +87,11 @@ public static class ApprovalAudit
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
+
+    /// <summary>When a row's event happened: its record's <c>at</c> (what schema 014 copies into the row's time column); null without one.</summary>
+    public static DateTimeOffset? TimeOf(string record) =>
+        JsonNode.Parse(record)?["at"] is JsonValue at && at.TryGetValue<string>(out var text)
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
     /// <summary>A row's hash: SHA-256 over the previous row's hash followed by the row's record (what PostgreSQL computes too).</summary>
     public static string Hash(string previousHash, string record) =>

@@ -14,6 +14,9 @@ public sealed class ApprovalAuditGrain(IRunJournalStore store) : Grain, IApprova
     public async Task<ImmutableArray<AuditRecord>> ListAsync(Guid? runId, long afterSequence, int limit) =>
         [.. await store.ReadAuditAsync(runId, null, Math.Max(0, afterSequence), Math.Clamp(limit, 1, MaxPageSize))];
 
+    public async Task<ImmutableArray<AuditRecord>> ListBetweenAsync(DateTimeOffset from, DateTimeOffset to, long afterSequence, int limit) =>
+        [.. await store.ReadAuditBetweenAsync(from, to, Math.Max(0, afterSequence), Math.Clamp(limit, 1, MaxPageSize))];
+
     public async Task<AuditVerification> VerifyAsync()
     {
         // Page through the chain, carrying the last hash: the check is the same as over one list.

@@ -20,6 +20,10 @@ public interface IRunJournalStore
     /// <summary>Approval audit rows in sequence order after <paramref name="afterSequence"/>: of one run (and call) or all.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(Guid? runId, string? callId, long afterSequence, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Approval audit rows whose time (the record's <c>at</c>) is in [<paramref name="from"/>, <paramref name="to"/>), in sequence order.</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, long afterSequence, int limit,
+        CancellationToken cancellationToken = default);
+
     Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Calls waiting for approval, oldest first: one page and the total count.</summary>

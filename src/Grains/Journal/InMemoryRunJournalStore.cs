@@ -59,6 +59,17 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         }
     }
 
+    public Task<IReadOnlyList<AuditRecord>> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, long afterSequence, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        lock (_journals)
+        {
+            return Task.FromResult<IReadOnlyList<AuditRecord>>([.. _journals.Audit
+                .Where(r => r.Sequence > afterSequence && ApprovalAudit.TimeOf(r.Record) is { } at && at >= from && at < to)
+                .Take(limit)]);
+        }
+    }
+
     public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         lock (_journals)

@@ -134,8 +134,8 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(Guid? runId, string? callId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand("""
-            SELECT seq, run_id, call_id, kind, record, prev_hash, row_hash FROM agentops_approval_audit
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT {AuditColumns} FROM agentops_approval_audit
              WHERE seq > $1 AND ($2::uuid IS NULL OR run_id = $2) AND ($3::varchar IS NULL OR call_id = $3)
              ORDER BY seq LIMIT $4
             """);
@@ -143,6 +143,29 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)callId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
         command.Parameters.AddWithValue(limit);
+        return await ReadAuditRowsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, long afterSequence, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        // agentops_approval_audit_at (schema 014) makes the period a range scan instead of the whole chain.
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT {AuditColumns} FROM agentops_approval_audit
+             WHERE at >= $1 AND at < $2 AND seq > $3
+             ORDER BY seq LIMIT $4
+            """);
+        command.Parameters.AddWithValue(from.UtcDateTime);
+        command.Parameters.AddWithValue(to.UtcDateTime);
+        command.Parameters.AddWithValue(afterSequence);
+        command.Parameters.AddWithValue(limit);
+        return await ReadAuditRowsAsync(command, cancellationToken);
+    }
+
+    private const string AuditColumns = "seq, run_id, call_id, kind, record, prev_hash, row_hash";
+
+    private static async Task<IReadOnlyList<AuditRecord>> ReadAuditRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<AuditRecord>();
         while (await reader.ReadAsync(cancellationToken))

@@ -211,7 +211,7 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
         var rows = new List<AuditRecord>();
         for (long after = 0; ;)
         {
-            var page = await Audit.ListAsync(null, after, ApprovalAuditGrain.MaxPageSize);
+            var page = await Audit.ListBetweenAsync(start, end, after, ApprovalAuditGrain.MaxPageSize);
             rows.AddRange(page);
             if (page.Length < ApprovalAuditGrain.MaxPageSize) break;
             after = page[^1].Sequence;
