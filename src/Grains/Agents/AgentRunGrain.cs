@@ -270,25 +270,30 @@ public sealed class AgentRunGrain(
                 await FailAsync(fail.Reason);
                 break;
             case PlanStep:
-                await PlanAsync();
+                await PlanAsync([], State);
                 break;
         }
     }
 
-    private async Task PlanAsync()
+    /// <summary>
+    /// Asks the planner for the next step and journals it after <paramref name="held"/>: events of the step before that
+    /// are not journaled yet (a safe tool's result), so that one commit holds both. <paramref name="view"/> is the
+    /// run as the planner must see it: the journal with the held events applied.
+    /// </summary>
+    private async Task PlanAsync(IReadOnlyList<RunEvent> held, RunState view)
     {
         var agent = agents.Find(State.AgentType)!;
         AgentDecision decision;
         try
         {
             using var timeout = new CancellationTokenSource(Limits.StepTimeout);
-            decision = await brain.DecideAsync(agent, AgentContext.From(State, agents.Specialists), timeout.Token).WaitAsync(Limits.StepTimeout);
+            decision = await brain.DecideAsync(agent, AgentContext.From(view, agents.Specialists), timeout.Token).WaitAsync(Limits.StepTimeout);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             logger.LogWarning(e, "Planner of run {RunId} failed", RunId);
             var details = e is TimeoutException or OperationCanceledException ? $"The planner did not answer within {Limits.StepTimeout}." : $"The planner failed: {e.Message}";
-            await AppendAsync(new SystemError(details, Fatal: false));
+            await AppendAsync([.. held, new SystemError(details, Fatal: false)]);
             ScheduleStep();
             return;
         }
@@ -297,21 +302,21 @@ public sealed class AgentRunGrain(
         switch (decision)
         {
             case Finish finish:
-                await AppendAsync([.. Maybe(thought), new RunCompleted(finish.Summary, finish.Report)]);
+                await AppendAsync([.. held, .. Maybe(thought), new RunCompleted(finish.Summary, finish.Report)]);
                 logger.LogInformation("Run {RunId} completed: {Summary}", RunId, finish.Summary);
                 await FinishAsync();
                 return;
             case CallTool call:
-                await ProposeAsync(agent, thought, call);
+                await ProposeAsync(agent, held, thought, call);
                 return;
         }
     }
 
-    private async Task ProposeAsync(IAgent agent, AgentThought? thought, CallTool call)
+    private async Task ProposeAsync(IAgent agent, IReadOnlyList<RunEvent> held, AgentThought? thought, CallTool call)
     {
         var callId = NextCallId();
         var tool = agent.ToolNames.Contains(call.ToolName) ? tools.Find(call.ToolName) : null;
-        var events = new List<RunEvent>(Maybe(thought));
+        var events = new List<RunEvent>([.. held, .. Maybe(thought)]);
 
         var problems = tool is null ? [$"'{call.ToolName}' is not a tool of the {agent.Type} agent."] : ValidateArgs(tool, call.Args);
         // No approval is asked for a call its requester could not make over HTTP either.
@@ -487,8 +492,21 @@ public sealed class AgentRunGrain(
                 ], tool, pending.EffectiveArgs, NextCallId(), found);
             return;
         }
-        await AppendAsync(new ToolResult(pending.CallId, outcome.Output, outcome.Success ? ToolResultStatus.Success : ToolResultStatus.Error));
+        var result = new ToolResult(pending.CallId, outcome.Output, outcome.Success ? ToolResultStatus.Success : ToolResultStatus.Error);
         AgentOpsMetrics.ToolExecuted(pending.ToolName, outcome.Success);
+        if (tool.Risk == RiskClass.Safe)
+        {
+            // A safe tool's result is journaled with the next step, in one commit instead of two: a crash before that
+            // commit repeats the call, which for a safe tool is a read or a repair that converges (reconcile_inventory).
+            // A dangerous tool's result is journaled at once: its effect happened and must not be proposed again.
+            var view = RunFold.Replay(RunId, [.. State.Events, new JournalEntry(Guid.NewGuid(), RunId, Version + 1, Now(), StorableEvents.Clean(result))]);
+            if (RunDecider.Next(view, Limits, Now()) is PlanStep)
+            {
+                await PlanAsync([result], view);
+                return;
+            }
+        }
+        await AppendAsync(result);
         ScheduleStep();
     }
 
