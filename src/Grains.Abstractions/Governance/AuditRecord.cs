@@ -6,6 +6,7 @@ namespace AgentOps.Governance;
 /// SHA-256 over <see cref="PreviousHash"/> followed by <see cref="Record"/>, the row's canonical JSON.
 /// </summary>
 /// <param name="Kind">approval_given, approved, rejected, expired, escalated, executed or precondition_changed.</param>
+/// <param name="At">The row's time column (a copy of the record's <c>at</c> that periods are read by); verify checks the two agree.</param>
 [GenerateSerializer, Immutable, Alias("AgentOps.AuditRecord")]
 public sealed record AuditRecord(
     [property: Id(0)] long Sequence,
@@ -14,7 +15,8 @@ public sealed record AuditRecord(
     [property: Id(3)] string Kind,
     [property: Id(4)] string Record,
     [property: Id(5)] string PreviousHash,
-    [property: Id(6)] string Hash);
+    [property: Id(6)] string Hash,
+    [property: Id(7)] DateTimeOffset? At = null);
 
 /// <summary>The outcome of checking the audit chain.</summary>
 /// <param name="FirstBrokenSequence">The first row whose hash or link does not hold; null when all hold.</param>

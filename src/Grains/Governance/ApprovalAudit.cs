@@ -89,9 +89,18 @@ public static class ApprovalAudit
     }
 
     /// <summary>When a row's event happened: its record's <c>at</c> (what schema 014 copies into the row's time column); null without one.</summary>
-    public static DateTimeOffset? TimeOf(string record) =>
-        JsonNode.Parse(record)?["at"] is JsonValue at && at.TryGetValue<string>(out var text)
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+    public static DateTimeOffset? TimeOf(string record)
+    {
+        try
+        {
+            return JsonNode.Parse(record)?["at"] is JsonValue at && at.TryGetValue<string>(out var text)
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // a record that is not JSON (edited by hand) has no time; verify names the row
+        }
+    }
 
     /// <summary>A row's hash: SHA-256 over the previous row's hash followed by the row's record (what PostgreSQL computes too).</summary>
     public static string Hash(string previousHash, string record) =>
@@ -111,10 +120,16 @@ public static class ApprovalAudit
                 return new AuditVerification(false, count, row.Sequence, "its hash does not match its contents (the row was changed)");
             if (!MatchesColumns(row))
                 return new AuditVerification(false, count, row.Sequence, "its run, call or kind columns differ from its record (the row was changed)");
+            if (!SameTime(row.At, TimeOf(row.Record)))
+                return new AuditVerification(false, count, row.Sequence, "its time column differs from its record's at (the row was changed)");
             previous = row.Hash;
         }
         return new AuditVerification(true, count, null, null);
     }
+
+    // PostgreSQL keeps microseconds; the records' times are already whole microseconds (the run grain's clock).
+    private static bool SameTime(DateTimeOffset? column, DateTimeOffset? record) =>
+        column is null ? record is null : record is not null && Math.Abs((column.Value - record.Value).Ticks) < 10;
 
     private static bool MatchesColumns(AuditRecord row)
     {

@@ -43,7 +43,7 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
             {
                 var previous = _journals.Audit.Count > 0 ? _journals.Audit[^1].Hash : ApprovalAudit.Genesis;
                 _journals.Audit.Add(new AuditRecord(_journals.Audit.Count + 1, row.RunId, row.CallId, row.Kind, row.Record, previous,
-                    ApprovalAudit.Hash(previous, row.Record)));
+                    ApprovalAudit.Hash(previous, row.Record), ApprovalAudit.TimeOf(row.Record)));
             }
             return Task.FromResult(true);
         }

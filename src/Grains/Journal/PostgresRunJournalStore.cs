@@ -162,7 +162,7 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
         return await ReadAuditRowsAsync(command, cancellationToken);
     }
 
-    private const string AuditColumns = "seq, run_id, call_id, kind, record, prev_hash, row_hash";
+    private const string AuditColumns = "seq, run_id, call_id, kind, record, prev_hash, row_hash, at";
 
     private static async Task<IReadOnlyList<AuditRecord>> ReadAuditRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -171,7 +171,7 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new AuditRecord(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6)));
+                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetDateTime(7), TimeSpan.Zero)));
         }
         return rows;
     }

@@ -15,7 +15,7 @@ public sealed class ApprovalAuditTests
         foreach (var e in entries)
         {
             var previous = rows.Count > 0 ? rows[^1].Hash : ApprovalAudit.Genesis;
-            rows.Add(new AuditRecord(rows.Count + 1, e.RunId, e.CallId, e.Kind, e.Record, previous, ApprovalAudit.Hash(previous, e.Record)));
+            rows.Add(new AuditRecord(rows.Count + 1, e.RunId, e.CallId, e.Kind, e.Record, previous, ApprovalAudit.Hash(previous, e.Record), ApprovalAudit.TimeOf(e.Record)));
         }
         return rows;
     }
@@ -65,6 +65,22 @@ public sealed class ApprovalAuditTests
 
         var removed = rows.Where(r => r.Sequence != 2).ToList();
         Assert.Equal(3, ApprovalAudit.Verify(removed).FirstBrokenSequence);
+    }
+
+    [Fact]
+    public void A_row_whose_time_column_no_longer_matches_its_record_is_named_by_its_sequence()
+    {
+        // The time column is what periods (the stats) are read by; moving it would hide a decision from a period.
+        var (state, entries) = Approved(null);
+        var rows = Chain(ApprovalAudit.From(state, entries)).ToList();
+        Assert.NotNull(rows[1].At);
+        rows[1] = rows[1] with { At = rows[1].At!.Value.AddDays(-30) };
+        var verdict = ApprovalAudit.Verify(rows);
+        Assert.False(verdict.Ok);
+        Assert.Equal(2, verdict.FirstBrokenSequence);
+        Assert.Contains("time column", verdict.Problem);
+        rows[1] = rows[1] with { At = null };
+        Assert.Equal(2, ApprovalAudit.Verify(rows).FirstBrokenSequence);
     }
 
     [Fact]

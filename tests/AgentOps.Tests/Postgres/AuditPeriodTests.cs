@@ -66,6 +66,11 @@ public sealed class AuditPeriodTests
                 append.Parameters.AddWithValue(row.EventId);
                 await append.ExecuteNonQueryAsync();
             }
+            // A row edited by hand before the upgrade: its record is not JSON. The upgrade must not stop on it.
+            await using var odd = new NpgsqlCommand("SELECT agentops_audit_append($1, 'odd', 'escalated', 'not json', $2)", connection);
+            odd.Parameters.AddWithValue(run);
+            odd.Parameters.AddWithValue(Guid.NewGuid());
+            await odd.ExecuteNonQueryAsync();
         }
 
         Assert.Contains(await migrator.ApplyAsync(connectionString), name => name.StartsWith("014", StringComparison.Ordinal));
@@ -76,8 +81,12 @@ public sealed class AuditPeriodTests
         var next = new JournalEntry(Guid.NewGuid(), run, 1, Monday, new RunStarted("audit", "u", "inventory", null, run, null, Runs.Admin));
         Assert.True(await store.AppendAsync([next], RunFold.Summary(RunFold.Replay(run, [next])), [later]));
         Assert.Equal(["old_1", "old_2", "new_0"], (await store.ReadAuditBetweenAsync(Monday.AddHours(1), Monday.AddHours(6), 0, 100)).Select(r => r.CallId));
-        var verified = ApprovalAudit.Verify(await store.ReadAuditAsync(null, null, 0, 100));
-        Assert.True(verified.Ok, $"row {verified.FirstBrokenSequence}: {verified.Problem}");
+        var rows = await store.ReadAuditAsync(null, null, 0, 100);
+        Assert.Equal(new DateTimeOffset?[] { Monday, Monday.AddHours(1), Monday.AddHours(2), null, Monday.AddHours(5) }, rows.Select(r => r.At));
+        // The chain holds up to the hand-edited row, which verify names (its record does not fit its columns).
+        var verified = ApprovalAudit.Verify(rows);
+        Assert.Equal(4, verified.FirstBrokenSequence);
+        Assert.True(ApprovalAudit.Verify(rows.Take(3)).Ok);
 
         await using var update = dataSource.CreateCommand("UPDATE agentops_approval_audit SET kind = 'approved' WHERE call_id = 'old_0'");
         var refused = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
