@@ -147,7 +147,8 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton<Notifications.PostgresWebhookStore>();
             silo.Services.TryAddSingleton<Notifications.IWebhookStore>(sp => sp.GetRequiredService<Notifications.PostgresWebhookStore>());
             silo.Services.AddHttpClient(Notifications.WebhookDispatcher.HttpClientName)
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+                .ConfigurePrimaryHttpMessageHandler(sp => Notifications.WebhookAddressGuard.CreateHandler(
+                    sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks));
             silo.Services.AddHostedService<Notifications.WebhookDispatcher>();
         }
         else

@@ -31,6 +31,14 @@ public sealed class WebhookOptions
     /// </summary>
     public bool AllowPlainHttp { get; set; }
 
+    /// <summary>
+    /// Whether webhooks may reach loopback, private, link-local (cloud metadata) and other non-public addresses. Off by
+    /// default: the URL is an admin's choice but the POST leaves from inside the cluster, next to PostgreSQL and the
+    /// silos. Checked when a webhook is registered (an address in the URL) and again on every connection (what its name
+    /// resolves to then). Tests and local receivers turn it on.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
     /// <summary>How long a claimed delivery is held by one dispatcher: past it (the silo died), another one sends it.</summary>
     public TimeSpan Lease => RequestTimeout * 2 + TimeSpan.FromSeconds(5);
 }

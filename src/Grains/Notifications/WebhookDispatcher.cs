@@ -96,7 +96,8 @@ public sealed class WebhookDispatcher(
         }
         catch (HttpRequestException e)
         {
-            error = e.Message;
+            // A refusal in the connect callback (WebhookAddressGuard) arrives wrapped; its own message says why.
+            error = e.InnerException is HttpRequestException inner ? inner.Message : e.Message;
         }
         var final = delivery.Attempt >= _options.MaxAttempts;
         await RecordFailureAsync(delivery, statusCode, error, final, cancellationToken);

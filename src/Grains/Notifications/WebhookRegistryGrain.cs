@@ -25,7 +25,7 @@ public sealed class WebhookRegistryGrain(IWebhookStore store, IOptions<WebhookOp
     public async Task<WebhookCreated> CreateAsync(WebhookDraft draft, string by)
     {
         draft = WebhookValidation.Normalize(draft);
-        if (WebhookValidation.Check(draft, options.Value.AllowPlainHttp) is { } invalid) return new WebhookCreated(null, null, invalid);
+        if (WebhookValidation.Check(draft, options.Value.AllowPlainHttp, options.Value.AllowPrivateNetworks) is { } invalid) return new WebhookCreated(null, null, invalid);
         var secret = draft.Secret ?? WebhookSignature.NewSecret();
         var webhook = new Webhook(Guid.NewGuid(), draft.Url!, WebhookValidation.Ordered(draft.Events), draft.Format!, true, by, clock.GetUtcNow());
         await store.CreateAsync(webhook, secret);

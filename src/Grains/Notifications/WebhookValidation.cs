@@ -19,7 +19,7 @@ public static class WebhookValidation
     };
 
     /// <summary>Null when the (normalized) draft is acceptable.</summary>
-    public static OperationError? Check(WebhookDraft draft, bool allowPlainHttp)
+    public static OperationError? Check(WebhookDraft draft, bool allowPlainHttp, bool allowPrivateNetworks = false)
     {
         if (string.IsNullOrEmpty(draft.Url)) return Field("missing_field", "url is required.", "url");
         if (draft.Url.Length > MaxUrlLength) return Field("invalid_url", $"url may have at most {MaxUrlLength} characters.", "url");
@@ -28,6 +28,8 @@ public static class WebhookValidation
         if (url.Scheme == Uri.UriSchemeHttp && !allowPlainHttp)
             return Field("invalid_url", "url must be https (plain http is not enabled on this cluster).", "url");
         if (!string.IsNullOrEmpty(url.UserInfo)) return Field("invalid_url", "url must not carry credentials; the signature authenticates the sender.", "url");
+        if (!allowPrivateNetworks && WebhookAddressGuard.NamesPrivateHost(url))
+            return Field("invalid_url", "url must not point at a private, loopback or link-local address (private networks are not enabled on this cluster).", "url");
         if (draft.Events.IsDefaultOrEmpty) return Field("missing_field", $"events is required: one or more of {string.Join(", ", WebhookEvents.All)}.", "events");
         if (draft.Events.FirstOrDefault(e => !WebhookEvents.All.Contains(e)) is { } unknown)
             return Field("invalid_event", $"'{Clip(unknown)}' is not an event; use {string.Join(", ", WebhookEvents.All)}.", "events");

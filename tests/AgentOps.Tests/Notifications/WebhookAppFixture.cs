@@ -5,7 +5,7 @@ namespace AgentOps.Tests.Notifications;
 
 /// <summary>
 /// The front door of <see cref="WebAppFixture"/> with its webhook dispatcher polling every 100 ms and retrying after
-/// 200 ms, and plain http allowed for the local receivers.
+/// 200 ms, and plain http and private networks allowed for the local receivers.
 /// </summary>
 public sealed class WebhookAppFixture : WebAppFixture
 {
@@ -14,6 +14,7 @@ public sealed class WebhookAppFixture : WebAppFixture
     protected override void Configure(IWebHostBuilder builder)
     {
         builder.UseSetting("AgentOps:Webhooks:AllowPlainHttp", "true");
+        builder.UseSetting("AgentOps:Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("AgentOps:Webhooks:PollInterval", "00:00:00.100");
         builder.UseSetting("AgentOps:Webhooks:RetryBaseDelay", "00:00:00.200");
     }

@@ -215,4 +215,42 @@ public sealed class WebhookOutboxTests
         Assert.Equal(0, await dispatcher.DispatchOnceAsync(CancellationToken.None));
         Assert.Equal((int)HttpStatusCode.InternalServerError, receiver.Requests[^1].Answered);
     }
+
+    [Fact]
+    public async Task A_webhook_whose_name_resolves_to_a_private_address_is_not_posted_to_and_a_reachable_one_is()
+    {
+        var (dataSource, store) = await DatabaseAsync("private_hosts");
+        await using var _ = dataSource;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        // Registered as a name (as if it resolved publicly then); it resolves to loopback when the dispatcher connects.
+        var webhook = await WebhookAsync(store, receiver.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), WebhookEvents.ApprovalRequested);
+        var journal = new PostgresRunJournalStore(dataSource);
+        await using var __ = journal;
+        var run = Guid.NewGuid();
+        var entries = SuspendedRun(run);
+        Assert.True(await journal.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
+        var options = Options.Create(new WebhookOptions { AllowPlainHttp = true, MaxAttempts = 1 });
+
+        WebhookDispatcher Dispatcher(Func<IPAddress, bool> reachable)
+        {
+            var services = new ServiceCollection();
+            services.AddHttpClient(WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => WebhookAddressGuard.CreateHandler(reachable));
+            return new WebhookDispatcher(store, services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>(), options, NullLogger<WebhookDispatcher>.Instance);
+        }
+
+        // The cluster's rule: loopback is not public, so nothing is sent and the attempt says why.
+        Assert.Equal(1, await Dispatcher(WebhookAddressGuard.IsPublic).DispatchOnceAsync(CancellationToken.None));
+        var refused = (await store.ListDeliveriesAsync(webhook.Id, 10, 0)).Deliveries.Single();
+        Assert.Equal((DeliveryStatuses.Failed, 1), (refused.Status, refused.Attempts));
+        Assert.Contains("private, loopback or link-local", refused.LastError);
+        Assert.Empty(receiver.Requests);
+
+        // The same guarded connection path, allowed to reach loopback, delivers (the path itself works).
+        var second = Guid.NewGuid();
+        var again = SuspendedRun(second);
+        Assert.True(await journal.AppendAsync(again, RunFold.Summary(RunFold.Replay(second, again))));
+        Assert.Equal(1, await Dispatcher(IPAddress.IsLoopback).DispatchOnceAsync(CancellationToken.None));
+        Assert.Equal(DeliveryStatuses.Delivered, (await store.ListDeliveriesAsync(webhook.Id, 10, 0)).Deliveries.Single(d => d.Status != DeliveryStatuses.Failed).Status);
+        Assert.Equal(second.ToString(), Assert.Single(receiver.Requests).RunId);
+    }
 }

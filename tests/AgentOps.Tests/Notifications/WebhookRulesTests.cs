@@ -51,6 +51,46 @@ public sealed class WebhookRulesTests
         Assert.Equal(error, WebhookValidation.Check(draft, allowPlainHttp)?.Code);
     }
 
+    [Theory]
+    [InlineData("https://127.0.0.1/x", false, "validation.invalid_url")]
+    [InlineData("https://10.1.2.3/x", false, "validation.invalid_url")]
+    [InlineData("https://172.20.0.5/x", false, "validation.invalid_url")]
+    [InlineData("https://192.168.1.10/x", false, "validation.invalid_url")]
+    [InlineData("https://169.254.169.254/latest/meta-data", false, "validation.invalid_url")]
+    [InlineData("https://[::1]/x", false, "validation.invalid_url")]
+    [InlineData("https://[fd00::1]/x", false, "validation.invalid_url")]
+    [InlineData("https://[::ffff:10.0.0.1]/x", false, "validation.invalid_url")]
+    [InlineData("https://localhost:8443/x", false, "validation.invalid_url")]
+    [InlineData("https://hooks.localhost/x", false, "validation.invalid_url")]
+    [InlineData("https://93.184.216.34/x", false, null)]
+    [InlineData("https://[2606:2800:220:1::1]/x", false, null)]
+    [InlineData("https://127.0.0.1/x", true, null)]
+    [InlineData("https://localhost:8443/x", true, null)]
+    public void Urls_naming_a_private_address_need_the_setting(string url, bool allowPrivateNetworks, string? error)
+    {
+        var draft = WebhookValidation.Normalize(new WebhookDraft(url, ["approval.requested"]));
+        Assert.Equal(error, WebhookValidation.Check(draft, allowPlainHttp: false, allowPrivateNetworks)?.Code);
+    }
+
+    [Theory]
+    [InlineData("8.8.8.8", true)]
+    [InlineData("2001:4860:4860::8888", true)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("127.0.0.53", false)]
+    [InlineData("172.31.255.255", false)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("192.0.0.8", false)]
+    [InlineData("198.18.0.1", false)]
+    [InlineData("224.0.0.1", false)]
+    [InlineData("255.255.255.255", false)]
+    [InlineData("::", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("ff02::1", false)]
+    [InlineData("::ffff:192.168.0.1", false)]
+    public void Only_public_addresses_are_reachable_by_default(string address, bool isPublic) =>
+        Assert.Equal(isPublic, WebhookAddressGuard.IsPublic(System.Net.IPAddress.Parse(address)));
+
     [Fact]
     public void Events_are_normalized_and_kept_in_their_canonical_order()
     {

@@ -25,6 +25,7 @@ public sealed class EscalationFailoverTests
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("escalation_kill");
         var settings = ClusterFactory.BaseSettings(connectionString);
         settings["AgentOps:Webhooks:AllowPlainHttp"] = "true";
+        settings["AgentOps:Webhooks:AllowPrivateNetworks"] = "true";
         settings["AgentOps:Webhooks:PollInterval"] = "00:00:00.100";
         settings["AgentOps:Webhooks:RetryBaseDelay"] = "00:00:00.200";
         var cluster = ClusterFactory.Build(3, settings, $"svc-{Guid.NewGuid():N}"[..16]);
