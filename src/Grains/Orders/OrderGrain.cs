@@ -62,6 +62,10 @@ public sealed class OrderGrain(
 
         await FulfilAsync();
         AgentOpsMetrics.OrderPlaced(state.State.Order.Status.ToString().ToUpperInvariant(), (clock.GetUtcNow() - now).TotalMilliseconds);
+        // A finished order is rarely read again, and its row and state have everything: leave memory now instead of
+        // after the idle age. Kept for 2 minutes, a 10-minute run at ~600 orders/s held ~70,000 finished orders and the
+        // process grew from 0.4 to 1.25 GB in 5 minutes.
+        if (state.State.Order.Status is not OrderStatus.Pending) DeactivateOnIdle();
         return new OrderResult(state.State.Order, null, Created: true);
     }
 
