@@ -610,7 +610,8 @@ public sealed class AgentRunGrain(
     private async Task EscalateAsync(PendingCall pending)
     {
         var level = pending.EscalationLevel + 1;
-        DateTimeOffset? next = pending.Requirement?.RespondWithin is { } within ? Now() + within : null;
+        // The last level has no next deadline: the call waits, without further announcements, for a decision or expiry.
+        DateTimeOffset? next = level < Limits.MaxEscalationLevel && pending.Requirement?.RespondWithin is { } within ? Now() + within : null;
         await AppendAsync(new ApprovalEscalated(pending.CallId, level, next));
         logger.LogInformation("Call {CallId} of run {RunId} escalated to level {Level}", pending.CallId, RunId, level);
         AgentOpsMetrics.Decided("escalated");

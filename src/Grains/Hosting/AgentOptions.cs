@@ -17,6 +17,13 @@ public sealed class AgentOptions
     /// <summary>How long a dangerous call waits for a decision before it expires (the tool does not run).</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The last escalation level of a call left unanswered past its policy's respond_within: each level is announced
+    /// (approval.escalated), so without an end a 3 s deadline posted 9 levels in 30 s. At this level the call keeps
+    /// waiting, silently, until it is decided or expires.
+    /// </summary>
+    public int MaxEscalationLevel { get; set; } = 5;
+
     /// <summary>How often the reminder of every non-terminal run checks that it is moving (after crashes, lost messages).</summary>
     public TimeSpan ResumePeriod { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -73,6 +80,7 @@ public sealed class AgentOptionsValidator : Microsoft.Extensions.Options.IValida
         if (o.MaxJournalWriteAttempts < 1) failures.Add("AgentOps:Agents:MaxJournalWriteAttempts must be at least 1.");
         if (o.StepTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:StepTimeout must be positive.");
         if (o.ApprovalTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ApprovalTimeout must be positive.");
+        if (o.MaxEscalationLevel is < 1 or > 100) failures.Add("AgentOps:Agents:MaxEscalationLevel must be between 1 and 100.");
         if (o.ResumePeriod <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ResumePeriod must be positive.");
         if (o.MaxPromptLength < 1) failures.Add("AgentOps:Agents:MaxPromptLength must be at least 1.");
         if (o.MaxActiveRunsPerUser < 1) failures.Add("AgentOps:Agents:MaxActiveRunsPerUser must be at least 1.");

@@ -210,6 +210,28 @@ public sealed class GovernedRunTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Escalation_stops_at_the_last_level_and_the_call_keeps_waiting()
+    {
+        var last = new AgentOps.Hosting.AgentOptions().MaxEscalationLevel;
+        var (warehouse, book) = await WarehouseAsync();
+        await PolicyAsync(new PolicyDraft("answer fast", PolicyEffect.Require, "set_stock", ArgsRule: OnlyAt(warehouse), RespondWithin: TimeSpan.FromSeconds(1)));
+        var run = await SetStockRunAsync(warehouse, book, 14);
+        await Runs.WaitForAsync(Grains, run, RunStatus.Suspended);
+
+        PendingApproval? pending = null;
+        await Scenario.EventuallyAsync(async () => (pending = await Grains.GetGrain<IAgentRunGrain>(run).GetPendingApprovalAsync())?.EscalationLevel == last,
+            Runs.Patience, $"the call reaches escalation level {last}");
+        // No next deadline: nothing is left to fire a level beyond the last.
+        Assert.Null(pending!.EscalateAt);
+        var escalations = (await Grains.GetGrain<IAgentRunGrain>(run).GetAsync())!.Events.Select(e => e.Event).OfType<ApprovalEscalated>().ToList();
+        Assert.Equal(Enumerable.Range(1, last), escalations.Select(e => e.Level));
+        Assert.Null(escalations[^1].NextEscalationAt);
+        Assert.All(escalations.SkipLast(1), e => Assert.NotNull(e.NextEscalationAt));
+        Assert.Null((await DecideAsync(run, Ops)).Error);
+        await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
+    }
+
+    [Fact]
     public async Task A_target_changed_after_the_proposal_voids_the_approval_and_asks_again()
     {
         var (warehouse, book) = await WarehouseAsync();
