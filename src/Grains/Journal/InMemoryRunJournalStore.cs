@@ -65,7 +65,7 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         lock (_journals)
         {
             return Task.FromResult<IReadOnlyList<AuditRecord>>([.. _journals.Audit
-                .Where(r => r.Sequence > afterSequence && ApprovalAudit.TimeOf(r.Record) is { } at && at >= from && at < to)
+                .Where(r => r.Sequence > afterSequence && r.At is { } at && at >= from && at < to)
                 .Take(limit)]);
         }
     }

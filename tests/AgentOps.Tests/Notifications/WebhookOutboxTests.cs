@@ -19,8 +19,7 @@ public sealed class WebhookOutboxTests
 {
     private static async Task<(NpgsqlDataSource DataSource, PostgresWebhookStore Store)> DatabaseAsync(string name)
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(name);
-        await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(connectionString);
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync(name);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         return (dataSource, new PostgresWebhookStore(dataSource));
     }

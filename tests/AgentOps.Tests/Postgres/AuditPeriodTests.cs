@@ -18,8 +18,7 @@ public sealed class AuditPeriodTests
     [Fact]
     public async Task Only_the_audit_rows_of_the_period_are_read_on_postgres()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("audit_period");
-        await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(connectionString);
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("audit_period");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await AssertPeriodAsync(new PostgresRunJournalStore(dataSource));
     }

@@ -1,8 +1,6 @@
 using AgentOps.Agents;
-using AgentOps.Hosting;
 using AgentOps.Journal;
 using AgentOps.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace AgentOps.Tests.Postgres;
@@ -16,8 +14,7 @@ public sealed class JournalStoreTests
     [Fact]
     public async Task Appending_the_same_events_again_is_a_success_and_other_events_at_those_sequences_a_conflict_on_postgres()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("journal_store");
-        await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(connectionString);
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("journal_store");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await AssertIdempotentAsync(new PostgresRunJournalStore(dataSource));
     }

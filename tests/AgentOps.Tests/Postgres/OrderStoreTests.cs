@@ -11,8 +11,7 @@ public sealed class OrderStoreTests
     [Fact]
     public async Task A_second_row_for_the_same_order_is_refused_and_the_first_payload_kept()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("order_store");
-        await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(connectionString);
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
         var order = Guid.NewGuid();

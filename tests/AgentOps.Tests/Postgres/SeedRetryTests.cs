@@ -1,7 +1,6 @@
 using AgentOps.Hosting;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Users;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace AgentOps.Tests.Postgres;
@@ -12,8 +11,7 @@ public sealed class SeedRetryTests
     [Fact]
     public async Task A_silo_whose_seeding_meets_a_storage_failure_tries_again_and_starts()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("seed_retry");
-        await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(connectionString);
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("seed_retry");
         // The first write of a user's state fails, as when PostgreSQL drops the connection during start-up.
         await using (var connection = new NpgsqlConnection(connectionString))
         {

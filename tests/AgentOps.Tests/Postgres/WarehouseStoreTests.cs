@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
-using AgentOps.Hosting;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Warehouses;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace AgentOps.Tests.Postgres;
@@ -16,8 +14,7 @@ public sealed class WarehouseStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("warehouse_store");
-        await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(connectionString);
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("warehouse_store");
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _store = new PostgresWarehouseStore(_dataSource);
     }
