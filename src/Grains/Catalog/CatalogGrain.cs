@@ -13,6 +13,7 @@ public sealed class CatalogGrain(
     // Sorted snapshots for listing; rebuilt only when the catalog changes.
     private ImmutableArray<Book>? _active;
     private ImmutableArray<Book>? _all;
+    private CatalogSearchIndex? _search;
 
     public Task<ImmutableArray<Book>> ListAsync(bool includeInactive)
     {
@@ -27,13 +28,8 @@ public sealed class CatalogGrain(
 
     public async Task<ImmutableArray<Book>> SearchAsync(string query, int limit)
     {
-        var all = await ListAsync(includeInactive: true);
-        var text = query.Trim();
-        return [.. all
-            .Where(b => b.Title.Contains(text, StringComparison.OrdinalIgnoreCase) || b.Author.Contains(text, StringComparison.OrdinalIgnoreCase)
-                        || b.Isbn.Contains(text, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(b => string.Equals(b.Title, text, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
-            .Take(Math.Clamp(limit, 1, 100))];
+        _search ??= new CatalogSearchIndex(await ListAsync(includeInactive: true));
+        return _search.Search(query, limit);
     }
 
     public Task<Book?> GetAsync(Guid id) => Task.FromResult(state.State.Books.GetValueOrDefault(id));
@@ -99,6 +95,7 @@ public sealed class CatalogGrain(
     private Task WriteAsync()
     {
         _active = _all = null;
+        _search = null;
         return state.WriteOrDiscardAsync(GrainContext, logger);
     }
 }
