@@ -213,7 +213,9 @@ public sealed class LoadRun(LoadOptions options, StoreClient store)
         if (!StoreClient.IsCreated(started)) return $"POST /agents/runs {(int)started.StatusCode}";
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var deadline = DateTime.UtcNow + RunPatience;
-        var approved = false;
+        // Every call the run proposes is approved once: a set_stock whose target changed after its approval (another run
+        // set the same book first) is proposed again under a new call id and needs a new approval, as a person would give.
+        string? approvedCall = null;
         while (DateTime.UtcNow < deadline)
         {
             var run = await store.GetJsonAsync($"/agents/runs/{runId}");
@@ -223,12 +225,13 @@ public sealed class LoadRun(LoadOptions options, StoreClient store)
                 _runs.Add((runId, status));
                 return status == "completed" ? null : $"run {status}";
             }
-            if (!approved && run.GetProperty("pending_tool") is { ValueKind: JsonValueKind.Object } pending)
+            if (run.GetProperty("pending_tool") is { ValueKind: JsonValueKind.Object } pending
+                && pending.GetProperty("call_id").GetString() is { } callId && callId != approvedCall)
             {
                 using var decided = await store.SendAsync(HttpMethod.Post, $"/agents/runs/{runId}/resume",
-                    new { decision = "approved", call_id = pending.GetProperty("call_id").GetString() }, store.Admin);
+                    new { decision = "approved", call_id = callId }, store.Admin);
                 if (!decided.IsSuccessStatusCode) return $"POST resume {(int)decided.StatusCode}";
-                approved = true;
+                approvedCall = callId;
                 continue;
             }
             await Task.Delay(5);
