@@ -144,6 +144,7 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton<IWarehouseStore, PostgresWarehouseStore>();
             silo.Services.TryAddSingleton<Governance.IGovernanceStore, Governance.PostgresGovernanceStore>();
             // Webhooks: the outbox rows are written by the journal store; each silo's dispatcher sends them.
+            silo.Services.TryAddSingleton<Notifications.WebhookSecretProtector>();
             silo.Services.TryAddSingleton<Notifications.PostgresWebhookStore>();
             silo.Services.TryAddSingleton<Notifications.IWebhookStore>(sp => sp.GetRequiredService<Notifications.PostgresWebhookStore>());
             silo.Services.AddHttpClient(Notifications.WebhookDispatcher.HttpClientName)

@@ -6,15 +6,17 @@ using NpgsqlTypes;
 namespace AgentOps.Notifications;
 
 /// <summary>A delivery claimed by one dispatcher for one attempt (<see cref="Attempt"/> is its number, from 1).</summary>
-public sealed record DueDelivery(Guid Id, Guid WebhookId, string EventType, string Payload, int Attempt, string Url, string Secret, string Format);
+/// <param name="Secret">The webhook's secret; null when it cannot be unsealed with the configured key.</param>
+public sealed record DueDelivery(Guid Id, Guid WebhookId, string EventType, string Payload, int Attempt, string Url, string? Secret, string Format);
 
 /// <summary>
 /// Webhooks and deliveries in PostgreSQL (<c>Schema/012_webhooks.sql</c>). The rows are written by the journal's
 /// transaction (<see cref="WebhookOutbox"/>); this store lists them and is the dispatchers' queue: a claim takes due rows
 /// with <c>FOR UPDATE SKIP LOCKED</c> and leases them, so two silos never send the same attempt at once, and a lease
 /// left by a dead silo runs out and the row is sent again.
+/// Secrets are stored sealed by <see cref="WebhookSecretProtector"/>.
 /// </summary>
-public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhookStore
+public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource, WebhookSecretProtector secrets) : IWebhookStore
 {
     private const string WebhookColumns = "webhook_id, url, events, format, active, created_by, created_at";
 
@@ -47,7 +49,7 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhook
             """);
         command.Parameters.AddWithValue(webhook.Id);
         command.Parameters.AddWithValue(webhook.Url);
-        command.Parameters.AddWithValue(secret);
+        command.Parameters.AddWithValue(secrets.Protect(webhook.Id, secret));
         command.Parameters.Add(new NpgsqlParameter { Value = webhook.Events.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.AddWithValue(webhook.Format);
         command.Parameters.AddWithValue(webhook.Active);
@@ -67,6 +69,22 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhook
             """, id));
         await batch.ExecuteNonQueryAsync();
         return deactivate.RecordsAffected > 0;
+    }
+
+    /// <summary>
+    /// Removes up to <paramref name="limit"/> delivered or failed deliveries created before <paramref name="before"/>,
+    /// oldest first; how many it removed. Pending ones stay whatever their age.
+    /// </summary>
+    public async Task<int> PurgeFinishedAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM agentops_webhook_deliveries
+             WHERE delivery_id IN (SELECT delivery_id FROM agentops_webhook_deliveries
+                                    WHERE status <> 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2)
+            """);
+        command.Parameters.AddWithValue(before.UtcDateTime);
+        command.Parameters.AddWithValue(limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<DeliveryPage> ListDeliveriesAsync(Guid webhookId, int limit, int offset)
@@ -118,7 +136,7 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhook
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(new DueDelivery(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                reader.GetString(5), reader.GetString(6), reader.GetString(7)));
+                reader.GetString(5), secrets.Unprotect(reader.GetGuid(1), reader.GetString(6)), reader.GetString(7)));
         }
         return claimed;
     }

@@ -26,13 +26,22 @@ public sealed class WebhookDispatcher(
 
     private readonly WebhookOptions _options = options.Value;
 
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
+    private const int PurgeChunk = 1000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.PollInterval);
+        var nextPurge = TimeProvider.System.GetUtcNow();
         do
         {
             try
             {
+                if (TimeProvider.System.GetUtcNow() >= nextPurge)
+                {
+                    nextPurge = TimeProvider.System.GetUtcNow() + PurgeInterval;
+                    await PurgeAsync(stoppingToken);
+                }
                 // A full claim means more may be due: claim again at once instead of waiting a poll interval.
                 while (await DispatchOnceAsync(stoppingToken) == _options.BatchSize && !stoppingToken.IsCancellationRequested)
                 {
@@ -49,6 +58,22 @@ public sealed class WebhookDispatcher(
             }
         }
         while (await WaitAsync(timer, stoppingToken));
+    }
+
+    /// <summary>Removes finished deliveries older than the retention, a chunk at a time (short transactions); how many.</summary>
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var before = TimeProvider.System.GetUtcNow() - _options.DeliveryRetention;
+        var total = 0;
+        int removed;
+        do
+        {
+            removed = await store.PurgeFinishedAsync(before, PurgeChunk, cancellationToken);
+            total += removed;
+        }
+        while (removed == PurgeChunk && !cancellationToken.IsCancellationRequested);
+        if (total > 0) logger.LogInformation("Removed {Count} webhook deliveries finished before {Before:u}", total, before);
+        return total;
     }
 
     /// <summary>One claim and its sends; the number of deliveries claimed.</summary>
@@ -71,12 +96,18 @@ public sealed class WebhookDispatcher(
                 await RecordFailureAsync(delivery, null, "plain http is not allowed (AgentOps:Webhooks:AllowPlainHttp)", final: true, cancellationToken);
                 return;
             }
+            if (delivery.Secret is not { } secret)
+            {
+                // Not final: once the key that sealed it is configured again, a later attempt is signed and sent.
+                await RecordFailureAsync(delivery, null, "the webhook's secret cannot be unsealed with AgentOps:Webhooks:SecretKey", final: delivery.Attempt >= _options.MaxAttempts, cancellationToken);
+                return;
+            }
             var body = Encoding.UTF8.GetBytes(delivery.Format == WebhookFormats.Slack ? WebhookPayloads.Slack(delivery.Payload) : delivery.Payload);
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             request.Headers.Add(DeliveryHeader, delivery.Id.ToString());
             request.Headers.Add(EventHeader, delivery.EventType);
-            request.Headers.Add(SignatureHeader, WebhookSignature.Sign(delivery.Secret, body));
+            request.Headers.Add(SignatureHeader, WebhookSignature.Sign(secret, body));
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.RequestTimeout);

@@ -17,11 +17,13 @@ namespace AgentOps.Tests.Notifications;
 /// <summary>The outbox in the journal's transaction, and dispatchers sharing it, on PostgreSQL without a cluster.</summary>
 public sealed class WebhookOutboxTests
 {
+    private static readonly WebhookSecretProtector Secrets = new(Options.Create(new WebhookOptions()));
+
     private static async Task<(NpgsqlDataSource DataSource, PostgresWebhookStore Store)> DatabaseAsync(string name)
     {
         var connectionString = await PostgresServer.CreateMigratedDatabaseAsync(name);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        return (dataSource, new PostgresWebhookStore(dataSource));
+        return (dataSource, new PostgresWebhookStore(dataSource, Secrets));
     }
 
     private static async Task<Webhook> WebhookAsync(PostgresWebhookStore store, string url, params string[] events)
@@ -182,6 +184,80 @@ public sealed class WebhookOutboxTests
         await otherClaim.RollbackAsync();
         var rest = await store.ClaimAsync(10, TimeSpan.FromMinutes(1), patience.Token);
         Assert.Equal(taken.Order(), rest.Select(c => c.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_secret_is_stored_sealed_and_a_claimed_delivery_carries_it_unsealed()
+    {
+        var (dataSource, store) = await DatabaseAsync("sealed");
+        await using var _ = dataSource;
+        var webhook = await WebhookAsync(store, "https://a.example.com", WebhookEvents.ApprovalRequested);
+        var journal = new PostgresRunJournalStore(dataSource);
+        await using var __ = journal;
+        var run = Guid.NewGuid();
+        var entries = SuspendedRun(run);
+        Assert.True(await journal.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
+
+        await using var read = dataSource.CreateCommand("SELECT secret FROM agentops_webhooks WHERE webhook_id = $1");
+        read.Parameters.AddWithValue(webhook.Id);
+        var stored = (string)(await read.ExecuteScalarAsync())!;
+        Assert.StartsWith("v1:", stored);
+        Assert.DoesNotContain("test-secret", stored);
+
+        var claimed = Assert.Single(await store.ClaimAsync(10, TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Equal("test-secret-0123456789", claimed.Secret);
+    }
+
+    [Fact]
+    public async Task Finished_deliveries_older_than_the_retention_are_removed_and_pending_ones_stay()
+    {
+        var (dataSource, store) = await DatabaseAsync("retention");
+        await using var _ = dataSource;
+        var webhook = await WebhookAsync(store, "https://a.example.com", WebhookEvents.ApprovalRequested);
+        var journal = new PostgresRunJournalStore(dataSource);
+        await using var __ = journal;
+        var runs = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var run in runs)
+        {
+            var entries = SuspendedRun(run);
+            Assert.True(await journal.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
+        }
+        var rows = await RowsAsync(dataSource);
+        Assert.Equal(4, rows.Count);
+        // Old delivered, old failed, old pending, recent delivered.
+        var states = new[] { ("delivered", 40), ("failed", 40), ("pending", 40), ("delivered", 1) };
+        for (var i = 0; i < rows.Count; i++)
+        {
+            await using var update = dataSource.CreateCommand(
+                "UPDATE agentops_webhook_deliveries SET status = $2, created_at = now() - make_interval(days => $3) WHERE delivery_id = $1");
+            update.Parameters.AddWithValue(rows[i].Delivery);
+            update.Parameters.AddWithValue(states[i].Item1);
+            update.Parameters.AddWithValue(states[i].Item2);
+            await update.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(1, await store.PurgeFinishedAsync(DateTimeOffset.UtcNow.AddDays(-30), 1, CancellationToken.None));
+        Assert.Equal(1, await store.PurgeFinishedAsync(DateTimeOffset.UtcNow.AddDays(-30), 1000, CancellationToken.None));
+        Assert.Equal(0, await store.PurgeFinishedAsync(DateTimeOffset.UtcNow.AddDays(-30), 1000, CancellationToken.None));
+
+        Assert.Equal(new[] { rows[2].Delivery, rows[3].Delivery }.Order(), (await RowsAsync(dataSource)).Select(r => r.Delivery).Order());
+        Assert.All(await RowsAsync(dataSource), r => Assert.Equal(webhook.Id, r.Webhook));
+    }
+
+    [Fact]
+    public void A_sealed_secret_opens_only_with_its_key_and_its_webhook_id()
+    {
+        var id = Guid.NewGuid();
+        var sealedSecret = Secrets.Protect(id, "s3cret-s3cret-s3cret");
+        var otherKey = new WebhookSecretProtector(Options.Create(new WebhookOptions { SecretKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }));
+
+        Assert.Equal("s3cret-s3cret-s3cret", Secrets.Unprotect(id, sealedSecret));
+        Assert.NotEqual(sealedSecret, Secrets.Protect(id, "s3cret-s3cret-s3cret")); // a fresh nonce each time
+        Assert.Null(Secrets.Unprotect(Guid.NewGuid(), sealedSecret));
+        Assert.Null(otherKey.Unprotect(id, sealedSecret));
+        Assert.Null(Secrets.Unprotect(id, "v1:not-base64!"));
+        // A row written before secrets were sealed is read as it is.
+        Assert.Equal("plain-legacy-secret", Secrets.Unprotect(id, "plain-legacy-secret"));
     }
 
     [Fact]
