@@ -1,6 +1,7 @@
 namespace AgentOps.Agents;
 
 /// <summary>One row of the runs list.</summary>
+/// <param name="RequestedBy">The e-mail of whoever started the run (null for runs older than that record).</param>
 [GenerateSerializer, Immutable, Alias("AgentOps.RunSummary")]
 public sealed record RunSummary(
     [property: Id(0)] Guid Id,
@@ -14,4 +15,5 @@ public sealed record RunSummary(
     [property: Id(8)] DateTimeOffset CreatedAt,
     [property: Id(9)] DateTimeOffset UpdatedAt,
     [property: Id(10)] string? Summary,
-    [property: Id(11)] PendingApproval? PendingApproval);
+    [property: Id(11)] PendingApproval? PendingApproval,
+    [property: Id(12)] string? RequestedBy = null);

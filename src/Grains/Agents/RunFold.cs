@@ -130,5 +130,5 @@ public static class RunFold
             : null;
 
     public static RunSummary Summary(RunState s) => new(s.Id, s.ParentRunId, s.RootRunId, s.AgentType, s.UserId, s.Prompt,
-        s.Status, s.Steps, s.CreatedAt, s.UpdatedAt, s.Summary, PendingApproval(s));
+        s.Status, s.Steps, s.CreatedAt, s.UpdatedAt, s.Summary, PendingApproval(s), s.RequestedBy);
 }

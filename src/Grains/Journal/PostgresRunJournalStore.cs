@@ -77,7 +77,7 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
                 }
                 await using (var commands = _dataSource.CreateBatch())
                 {
-                    foreach (var append in batch) AddCommands(commands.BatchCommands, append);
+                    AddCommands(commands.BatchCommands, batch);
                     await commands.ExecuteNonQueryAsync();
                 }
                 foreach (var append in batch) append.Done.TrySetResult(true);
@@ -104,33 +104,49 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
         }
     }
 
-    private static void AddCommands(NpgsqlBatchCommandCollection commands, Append append)
+    /// <summary>
+    /// The statements of appends committed together: all their events in one insert and each run's newest row in one
+    /// upsert (a statement per event and per append was most of PostgreSQL's time per run), then each append's audit
+    /// rows (hash-chained, one by one) and webhook deliveries, which read the events inserted before them.
+    /// </summary>
+    private static void AddCommands(NpgsqlBatchCommandCollection commands, IReadOnlyList<Append> appends)
     {
-        foreach (var entry in append.Entries)
+        var entries = appends.SelectMany(a => a.Entries).ToList();
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO agentops_run_journal (run_id, sequence, event_id, event_type, payload, created_at)
+            SELECT r, s, e, t, p::json, c FROM unnest($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) AS u(r, s, e, t, p, c)
+            """);
+        insert.Parameters.Add(Array(entries.Select(e => e.RunId).ToArray(), NpgsqlDbType.Uuid));
+        insert.Parameters.Add(Array(entries.Select(e => e.Sequence).ToArray(), NpgsqlDbType.Integer));
+        insert.Parameters.Add(Array(entries.Select(e => e.Id).ToArray(), NpgsqlDbType.Uuid));
+        insert.Parameters.Add(Array(entries.Select(e => JournalCodec.TypeOf(e.Event)).ToArray(), NpgsqlDbType.Text));
+        insert.Parameters.Add(Array(entries.Select(e => JournalCodec.ToPayload(e.Event).ToJsonString()).ToArray(), NpgsqlDbType.Text));
+        insert.Parameters.Add(Array(entries.Select(e => e.CreatedAt.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        commands.Add(insert);
+
+        // One row per run (an upsert may not touch a row twice): the run's last append in the batch carries its newest state.
+        var newest = new Dictionary<Guid, (RunSummary Summary, int Version)>();
+        foreach (var append in appends) newest[append.Summary.Id] = (append.Summary, append.Entries[^1].Sequence);
+        commands.Add(UpsertSummaries([.. newest.Values]));
+
+        foreach (var append in appends)
         {
-            var insert = new NpgsqlBatchCommand(
-                "INSERT INTO agentops_run_journal (run_id, sequence, event_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)");
-            insert.Parameters.AddWithValue(entry.RunId);
-            insert.Parameters.AddWithValue(entry.Sequence);
-            insert.Parameters.AddWithValue(entry.Id);
-            insert.Parameters.AddWithValue(JournalCodec.TypeOf(entry.Event));
-            insert.Parameters.Add(new NpgsqlParameter { Value = JournalCodec.ToPayload(entry.Event).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Json });
-            insert.Parameters.AddWithValue(entry.CreatedAt.UtcDateTime);
-            commands.Add(insert);
+            foreach (var row in append.Audit)
+            {
+                var audit = new NpgsqlBatchCommand("SELECT agentops_audit_append($1, $2, $3, $4, $5)");
+                audit.Parameters.AddWithValue(row.RunId);
+                audit.Parameters.Add(new NpgsqlParameter { Value = row.CallId, NpgsqlDbType = NpgsqlDbType.Varchar });
+                audit.Parameters.Add(new NpgsqlParameter { Value = row.Kind, NpgsqlDbType = NpgsqlDbType.Varchar });
+                audit.Parameters.Add(new NpgsqlParameter { Value = row.Record, NpgsqlDbType = NpgsqlDbType.Text });
+                audit.Parameters.AddWithValue(row.EventId);
+                commands.Add(audit);
+            }
+            Notifications.WebhookOutbox.AddCommands(commands, append.Entries, append.Summary);
         }
-        commands.Add(UpsertSummary(append.Summary, append.Entries[^1].Sequence));
-        foreach (var row in append.Audit)
-        {
-            var audit = new NpgsqlBatchCommand("SELECT agentops_audit_append($1, $2, $3, $4, $5)");
-            audit.Parameters.AddWithValue(row.RunId);
-            audit.Parameters.Add(new NpgsqlParameter { Value = row.CallId, NpgsqlDbType = NpgsqlDbType.Varchar });
-            audit.Parameters.Add(new NpgsqlParameter { Value = row.Kind, NpgsqlDbType = NpgsqlDbType.Varchar });
-            audit.Parameters.Add(new NpgsqlParameter { Value = row.Record, NpgsqlDbType = NpgsqlDbType.Text });
-            audit.Parameters.AddWithValue(row.EventId);
-            commands.Add(audit);
-        }
-        Notifications.WebhookOutbox.AddCommands(commands, append.Entries, append.Summary);
     }
+
+    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(Guid? runId, string? callId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
@@ -183,7 +199,7 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
         try
         {
             await using var commands = new NpgsqlBatch(connection);
-            AddCommands(commands.BatchCommands, append);
+            AddCommands(commands.BatchCommands, [append]);
             await commands.ExecuteNonQueryAsync();
             return true;
         }
@@ -303,43 +319,44 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
     }
 
     private const string Columns =
-        "run_id, parent_run_id, root_run_id, agent_type, user_id, prompt, status, steps, created_at, updated_at, summary, pending_approval::text";
+        "run_id, parent_run_id, root_run_id, agent_type, user_id, prompt, status, steps, created_at, updated_at, summary, pending_approval::text, requested_by";
 
     private static RunSummary ReadSummary(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetString(5),
         JournalCodec.ParseStatus(r.GetString(6)), r.GetInt32(7),
         new DateTimeOffset(r.GetDateTime(8), TimeSpan.Zero), new DateTimeOffset(r.GetDateTime(9), TimeSpan.Zero),
         r.IsDBNull(10) ? null : r.GetString(10),
-        r.IsDBNull(11) ? null : JsonSerializer.Deserialize<PendingApproval>(r.GetString(11)));
+        r.IsDBNull(11) ? null : JsonSerializer.Deserialize<PendingApproval>(r.GetString(11)),
+        r.IsDBNull(12) ? null : r.GetString(12));
 
-    private static NpgsqlBatchCommand UpsertSummary(RunSummary s, int version)
+    private static NpgsqlBatchCommand UpsertSummaries(IReadOnlyList<(RunSummary Summary, int Version)> rows)
     {
         var command = new NpgsqlBatchCommand("""
             INSERT INTO agentops_runs (run_id, parent_run_id, root_run_id, agent_type, user_id, prompt, status, steps, version,
-                                       summary, pending_call_id, pending_approval, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                       summary, pending_call_id, pending_approval, created_at, updated_at, requested_by)
+            SELECT id, parent, root, agent, usr, prompt, status, steps, version, summary, pending_call, pending::jsonb, created, updated, requester
+              FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::integer[],
+                          $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[])
+                AS u(id, parent, root, agent, usr, prompt, status, steps, version, summary, pending_call, pending, created, updated, requester)
             ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, steps = excluded.steps, version = excluded.version,
                 summary = excluded.summary, pending_call_id = excluded.pending_call_id,
                 pending_approval = excluded.pending_approval, updated_at = excluded.updated_at
             """);
-        command.Parameters.AddWithValue(s.Id);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.ParentRunId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.AddWithValue(s.RootRunId);
-        command.Parameters.AddWithValue(s.AgentType);
-        command.Parameters.AddWithValue(s.UserId);
-        command.Parameters.AddWithValue(s.Prompt);
-        command.Parameters.AddWithValue(JournalCodec.Name(s.Status));
-        command.Parameters.AddWithValue(s.Steps);
-        command.Parameters.AddWithValue(version);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Summary ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.PendingApproval?.CallId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = s.PendingApproval is { } p ? JsonSerializer.Serialize(p) : DBNull.Value,
-            NpgsqlDbType = NpgsqlDbType.Jsonb,
-        });
-        command.Parameters.AddWithValue(s.CreatedAt.UtcDateTime);
-        command.Parameters.AddWithValue(s.UpdatedAt.UtcDateTime);
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.Id).ToArray(), NpgsqlDbType.Uuid));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.ParentRunId).ToArray(), NpgsqlDbType.Uuid));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.RootRunId).ToArray(), NpgsqlDbType.Uuid));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.AgentType).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.UserId).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.Prompt).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(rows.Select(r => JournalCodec.Name(r.Summary.Status)).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.Steps).ToArray(), NpgsqlDbType.Integer));
+        command.Parameters.Add(Array(rows.Select(r => r.Version).ToArray(), NpgsqlDbType.Integer));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.Summary).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.PendingApproval?.CallId).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.PendingApproval is { } p ? JsonSerializer.Serialize(p) : null).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.CreatedAt.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.UpdatedAt.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Array(rows.Select(r => r.Summary.RequestedBy).ToArray(), NpgsqlDbType.Text));
         return command;
     }
 }

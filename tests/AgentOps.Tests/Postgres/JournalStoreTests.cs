@@ -40,6 +40,9 @@ public sealed class JournalStoreTests
 
         var stored = await store.ReadAsync(run);
         Assert.Equal(first.Concat(step).Select(e => (e.Sequence, e.Id)), stored.Select(e => (e.Sequence, e.Id)));
+        // The runs list names who started the run.
+        var listed = Assert.Single((await store.ListAsync(new RunQuery("u"))).Runs, r => r.Id == run);
+        Assert.Equal("admin@bookstore.com", listed.RequestedBy);
 
         static IReadOnlyList<JournalEntry> Entries(Guid run, int from, params RunEvent[] events) =>
             [.. events.Select((e, i) => new JournalEntry(Guid.NewGuid(), run, from + i, DateTimeOffset.UtcNow, e))];

@@ -67,6 +67,11 @@ public sealed class BrowserTests : IAsyncLifetime
             await page.GotoAsync(path);
             await page.Locator(content).First.WaitForAsync();
             Assert.Equal(title, await page.InnerTextAsync("[data-testid=page-title]"));
+            if (path == "/runs")
+            {
+                // People by name and e-mail, never by id: the admin started runs in this app.
+                Assert.Contains(await page.Locator("[data-testid=run-requester]").AllInnerTextsAsync(), t => t.EndsWith("(admin@bookstore.com)", StringComparison.Ordinal));
+            }
         }
     }
 }
