@@ -29,8 +29,12 @@ public sealed class BookstoreOptions
     /// </summary>
     public TimeSpan OperationRetention { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How often the inventory cache writes its changes to storage.</summary>
-    public TimeSpan CacheFlushPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often the inventory cache writes its changes to storage. The cache is rebuilt from the warehouses whenever a
+    /// shard activates, so the stored copy only serves reads until that read-back is done; each write is the shard's
+    /// whole state (~160 KB with 10,000 books), which at 1 s was eight large writes a second under load.
+    /// </summary>
+    public TimeSpan CacheFlushPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Different books in one order.</summary>
     public int MaxOrderLines { get; set; } = 50;

@@ -25,14 +25,18 @@ public static class CatalogApi
         string? search, string? genre, int? limit, int? offset)
     {
         if (Paging.Check(limit, offset, api.Value.MaxPageSize, out var take, out var skip) is { } invalid) return invalid;
-        var page = (await catalog.GetAsync()).Active
-            .Where(b => string.IsNullOrWhiteSpace(search)
-                || b.Title.Contains(search, StringComparison.OrdinalIgnoreCase)
-                || b.Author.Contains(search, StringComparison.OrdinalIgnoreCase)
-                || b.Isbn.Contains(search, StringComparison.OrdinalIgnoreCase))
-            .Where(b => string.IsNullOrWhiteSpace(genre) || string.Equals(b.Genre, genre, StringComparison.OrdinalIgnoreCase))
-            .Skip(skip).Take(take)
-            .ToList();
+        var active = (await catalog.GetAsync()).Active;
+        // Unfiltered pages are a slice of the sorted snapshot, not a walk through every book before the offset.
+        var page = string.IsNullOrWhiteSpace(search) && string.IsNullOrWhiteSpace(genre)
+            ? active.Skip(skip).Take(take).ToList()
+            : active
+                .Where(b => string.IsNullOrWhiteSpace(search)
+                    || b.Title.Contains(search, StringComparison.OrdinalIgnoreCase)
+                    || b.Author.Contains(search, StringComparison.OrdinalIgnoreCase)
+                    || b.Isbn.Contains(search, StringComparison.OrdinalIgnoreCase))
+                .Where(b => string.IsNullOrWhiteSpace(genre) || string.Equals(b.Genre, genre, StringComparison.OrdinalIgnoreCase))
+                .Skip(skip).Take(take)
+                .ToList();
         var totals = await stock.TotalsAsync(page.Select(b => b.Id));
         return TypedResults.Ok(page.Select(b => totals.TryGetValue(b.Id, out var t) ? BookResponse.From(b, t.Total, t.Available) : BookResponse.From(b, 0, 0)));
     }

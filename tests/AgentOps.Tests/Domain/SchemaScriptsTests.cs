@@ -17,13 +17,15 @@ public sealed class SchemaScriptsTests
     }
 
     [Fact]
-    public void Statements_are_auto_prepared_unless_the_connection_string_says_otherwise()
+    public void Statements_are_auto_prepared_and_connections_not_reset_unless_the_connection_string_says_otherwise()
     {
-        var defaulted = new Npgsql.NpgsqlConnectionStringBuilder(AgentOpsHostingExtensions.WithAutoPrepare("Host=db;Database=agentops"));
-        var chosen = new Npgsql.NpgsqlConnectionStringBuilder(AgentOpsHostingExtensions.WithAutoPrepare("Host=db;Database=agentops;Max Auto Prepare=0"));
+        var defaulted = new Npgsql.NpgsqlConnectionStringBuilder(AgentOpsHostingExtensions.WithPoolDefaults("Host=db;Database=agentops"));
+        var chosen = new Npgsql.NpgsqlConnectionStringBuilder(AgentOpsHostingExtensions.WithPoolDefaults("Host=db;Database=agentops;Max Auto Prepare=0;No Reset On Close=false"));
 
         Assert.Equal(64, defaulted.MaxAutoPrepare);
+        Assert.True(defaulted.NoResetOnClose);
         Assert.Equal("agentops", defaulted.Database);
         Assert.Equal(0, chosen.MaxAutoPrepare);
+        Assert.False(chosen.NoResetOnClose);
     }
 }
