@@ -22,7 +22,9 @@ public sealed class OrderRowStorage(IOrderStore orders, IGrainStorageSerializer 
             grainState.RecordExists = true;
             return;
         }
-        if (legacy is not null)
+        // Only a row without state can be such an order: earlier versions added the row before writing any state, so a
+        // new order (no row yet, every placement) needs no second read.
+        if (legacy is not null && stored is not null)
         {
             await legacy.ReadStateAsync(stateName, grainId, grainState);
             if (grainState.RecordExists)
