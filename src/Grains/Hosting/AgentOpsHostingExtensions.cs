@@ -171,9 +171,9 @@ public static class AgentOpsHostingExtensions
         silo.Services.AddAgentOpsAgents(configuration);
 
         silo.AddActivityPropagation();
-        if (configuration.ReadObservability() is { Dashboard: true } observability)
+        if (configuration.ReadObservability().Dashboard)
         {
-            silo.AddDashboard(o => o.CounterUpdateIntervalMs = (int)Math.Max(1000, observability.DashboardCounterInterval.TotalMilliseconds));
+            silo.AddDashboard();
         }
 
         // Reminders shorter than Orleans' one-minute floor are allowed only when configured (tests, demos).
@@ -212,9 +212,9 @@ public static class AgentOpsHostingExtensions
         }
         client.AddMemoryStreams(StorageNames.Streams);
         client.AddActivityPropagation();
-        if (configuration.ReadObservability() is { Dashboard: true } observability)
+        if (configuration.ReadObservability().Dashboard)
         {
-            client.AddDashboard(o => o.CounterUpdateIntervalMs = (int)Math.Max(1000, observability.DashboardCounterInterval.TotalMilliseconds));
+            client.AddDashboard();
         }
         if (cluster.Membership == MembershipProvider.Localhost)
         {

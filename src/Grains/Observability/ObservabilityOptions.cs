@@ -23,14 +23,11 @@ public sealed class ObservabilityOptions
     /// <summary>An OTLP collector (e.g. http://localhost:4317) for traces and metrics; none by default.</summary>
     public string? OtlpEndpoint { get; set; }
 
-    /// <summary>Host the Orleans Dashboard (its grain profiler costs a little on every grain call).</summary>
+    /// <summary>
+    /// Host the Orleans Dashboard. It costs CPU under load: its grain profiler runs on every grain call, and it collects
+    /// the Orleans meters every second (a reader it creates itself; ~8 % of the process's CPU in a profile of 640 orders/s).
+    /// </summary>
     public bool Dashboard { get; set; } = true;
 
     public string DashboardPath { get; set; } = "/dashboard";
-
-    /// <summary>
-    /// How often the dashboard samples the cluster's counters (at least 1 s). Each sample walks every Orleans
-    /// instrument; at the dashboard's own 1 s default that was ~10 % of the process's CPU under load.
-    /// </summary>
-    public TimeSpan DashboardCounterInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
