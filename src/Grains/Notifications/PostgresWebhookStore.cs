@@ -58,6 +58,30 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource, WebhookSec
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Seals the secrets stored in plain text before schema 015; how many. Each row is changed only if it still holds the
+    /// plain value read, so silos doing this at the same time seal a row once.
+    /// </summary>
+    public async Task<int> SealPlainSecretsAsync(CancellationToken cancellationToken)
+    {
+        var plain = new List<(Guid Id, string Secret)>();
+        await using (var read = dataSource.CreateCommand("SELECT webhook_id, secret FROM agentops_webhooks WHERE secret NOT LIKE 'v1:%'"))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) plain.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+        var sealedCount = 0;
+        foreach (var (id, secret) in plain)
+        {
+            await using var update = dataSource.CreateCommand("UPDATE agentops_webhooks SET secret = $3 WHERE webhook_id = $1 AND secret = $2");
+            update.Parameters.AddWithValue(id);
+            update.Parameters.AddWithValue(secret);
+            update.Parameters.AddWithValue(secrets.Protect(id, secret));
+            sealedCount += await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return sealedCount;
+    }
+
     public async Task<bool> DeactivateAsync(Guid id)
     {
         await using var batch = dataSource.CreateBatch();

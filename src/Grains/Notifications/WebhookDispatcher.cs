@@ -33,10 +33,18 @@ public sealed class WebhookDispatcher(
     {
         using var timer = new PeriodicTimer(_options.PollInterval);
         var nextPurge = TimeProvider.System.GetUtcNow();
+        var plainSecretsSealed = false;
         do
         {
             try
             {
+                if (!plainSecretsSealed)
+                {
+                    // Webhooks registered before secrets were sealed (schema 015): sealed once, on the first poll that reaches the database.
+                    var count = await store.SealPlainSecretsAsync(stoppingToken);
+                    if (count > 0) logger.LogInformation("Sealed the secrets of {Count} webhooks stored in plain text", count);
+                    plainSecretsSealed = true;
+                }
                 if (TimeProvider.System.GetUtcNow() >= nextPurge)
                 {
                     nextPurge = TimeProvider.System.GetUtcNow() + PurgeInterval;

@@ -245,6 +245,28 @@ public sealed class WebhookOutboxTests
     }
 
     [Fact]
+    public async Task A_secret_stored_in_plain_text_before_sealing_is_sealed_once_and_still_signs()
+    {
+        var (dataSource, store) = await DatabaseAsync("reseal");
+        await using var _ = dataSource;
+        var webhook = await WebhookAsync(store, "https://a.example.com", WebhookEvents.ApprovalRequested);
+        await using (var legacy = dataSource.CreateCommand("UPDATE agentops_webhooks SET secret = 'legacy-plain-secret-123' WHERE webhook_id = $1"))
+        {
+            legacy.Parameters.AddWithValue(webhook.Id);
+            await legacy.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(1, await store.SealPlainSecretsAsync(CancellationToken.None));
+        Assert.Equal(0, await store.SealPlainSecretsAsync(CancellationToken.None));
+
+        await using var read = dataSource.CreateCommand("SELECT secret FROM agentops_webhooks WHERE webhook_id = $1");
+        read.Parameters.AddWithValue(webhook.Id);
+        var stored = (string)(await read.ExecuteScalarAsync())!;
+        Assert.StartsWith("v1:", stored);
+        Assert.Equal("legacy-plain-secret-123", Secrets.Unprotect(webhook.Id, stored));
+    }
+
+    [Fact]
     public void A_sealed_secret_opens_only_with_its_key_and_its_webhook_id()
     {
         var id = Guid.NewGuid();
