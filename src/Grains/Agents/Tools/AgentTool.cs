@@ -71,7 +71,12 @@ public interface IAgentTool
 /// <summary>Base class: parses the schema once and reads validated arguments.</summary>
 public abstract class AgentTool : IAgentTool
 {
-    private JsonElement? _schema;
+    // Lazy, not a nullable field set on first use: tools are singletons shared by grains on several threads, and a
+    // reader could see a half-written JsonElement? (HasValue set, element still default); that failed a run's first
+    // step at start-up with "Operation is not valid due to the current state of the object".
+    private readonly Lazy<JsonElement> _schema;
+
+    protected AgentTool() => _schema = new(() => JsonDocument.Parse(SchemaJson).RootElement.Clone());
 
     public abstract string Name { get; }
 
@@ -82,7 +87,7 @@ public abstract class AgentTool : IAgentTool
     /// <summary>The JSON schema of the arguments, as text.</summary>
     protected abstract string SchemaJson { get; }
 
-    public JsonElement Schema => _schema ??= JsonDocument.Parse(SchemaJson).RootElement.Clone();
+    public JsonElement Schema => _schema.Value;
 
     /// <summary>Fails closed: a tool is for store admins unless it says otherwise.</summary>
     public virtual bool MayUse(Requester? requester, JsonElement args) => AccessRules.MayOperateStore(requester);
