@@ -49,6 +49,7 @@ public static class AgentOpsHostingExtensions
             });
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOpsStorageOptions>, StorageOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOpsClusterOptions>, ClusterOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BookstoreOptions>, BookstoreOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
@@ -82,6 +83,7 @@ public static class AgentOpsHostingExtensions
             o.ProbeTimeout = cluster.ProbeTimeout;
             o.NumMissedProbesLimit = cluster.MissedProbesLimit;
         });
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = cluster.DirectoryCacheSize);
 
         switch (cluster.Membership)
         {

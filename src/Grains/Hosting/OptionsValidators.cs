@@ -11,6 +11,18 @@ public sealed class StorageOptionsValidator : IValidateOptions<AgentOpsStorageOp
             : ValidateOptionsResult.Success;
 }
 
+public sealed class ClusterOptionsValidator : IValidateOptions<AgentOpsClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOpsClusterOptions options)
+    {
+        var failures = new List<string>();
+        if (options.DirectoryCacheSize < 1) failures.Add($"{AgentOpsClusterOptions.Section}:DirectoryCacheSize must be at least 1.");
+        if (options.MissedProbesLimit < 1) failures.Add($"{AgentOpsClusterOptions.Section}:MissedProbesLimit must be at least 1.");
+        if (options.ProbeTimeout <= TimeSpan.Zero) failures.Add($"{AgentOpsClusterOptions.Section}:ProbeTimeout must be positive.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
 public sealed class BookstoreOptionsValidator : IValidateOptions<BookstoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, BookstoreOptions o)
