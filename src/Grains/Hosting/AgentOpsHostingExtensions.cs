@@ -146,7 +146,6 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton<IWarehouseStore, PostgresWarehouseStore>();
             silo.Services.TryAddSingleton<Governance.IGovernanceStore, Governance.PostgresGovernanceStore>();
             // Webhooks: the outbox rows are written by the journal store; each silo's dispatcher sends them.
-            silo.Services.TryAddSingleton<Notifications.WebhookSecretProtector>();
             silo.Services.TryAddSingleton<Notifications.PostgresWebhookStore>();
             silo.Services.TryAddSingleton<Notifications.IWebhookStore>(sp => sp.GetRequiredService<Notifications.PostgresWebhookStore>());
             silo.Services.AddHttpClient(Notifications.WebhookDispatcher.HttpClientName)
@@ -166,6 +165,9 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton<Governance.IGovernanceStore>(sp => new Governance.InMemoryGovernanceStore(ServiceIdOf(sp)));
             silo.Services.TryAddSingleton<Notifications.IWebhookStore>(sp => new Notifications.InMemoryWebhookStore(ServiceIdOf(sp)));
         }
+
+        // Seals webhook secrets and the generated action-link key, whichever storage holds them.
+        silo.Services.TryAddSingleton<Notifications.WebhookSecretProtector>();
 
         // Agent runs: journaled grains whose log lives in the journal store; live events on streams.
         silo.AddCustomStorageBasedLogConsistencyProvider(StorageNames.Journal);

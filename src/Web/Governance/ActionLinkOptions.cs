@@ -7,8 +7,9 @@ public sealed class ActionLinkOptions
     public const string Section = "AgentOps:ActionLinks";
 
     /// <summary>
-    /// HMAC-SHA256 key that signs links (at least 32 characters). Without one, a random key is made at start-up: links
-    /// then stop working when the web process restarts, and each web instance only accepts its own.
+    /// HMAC-SHA256 key that signs links (at least 32 characters). Without one, the cluster makes a random key once and
+    /// keeps it sealed (under AgentOps:Webhooks:SecretKey) in grain storage: links outlive restarts and every web
+    /// instance accepts them; changing the SecretKey makes a new link key, and earlier links stop working.
     /// </summary>
     [AgentOps.Hosting.Redact]
     public string? SigningKey { get; set; }

@@ -151,7 +151,7 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
             return (null, refused);
         var expires = clock.GetUtcNow() + linkOptions.Value.Lifetime;
         var claims = new ActionLinkClaims(Guid.NewGuid(), runId, callId, JournalCodec.Name(decision), argsHash, Who(user), expires);
-        var token = signer.Sign(claims);
+        var token = await signer.SignAsync(claims);
         var root = (linkOptions.Value.PublicBaseUrl is { Length: > 0 } configured ? configured : baseUrl).TrimEnd('/');
         return (new ActionLinkResponse($"{root}/agents/actions/{token}", token, claims.Decision, expires), null);
     }
@@ -159,7 +159,7 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
     /// <summary>What a link would do; 410 when it is used or expired, 409 when the call's arguments changed since.</summary>
     public async Task<(ActionPreviewResponse? Preview, OperationError? Error, bool Gone)> PreviewLinkAsync(string token)
     {
-        if (signer.Read(token) is not { } claims) return (null, Errors.NotFound("This link is not valid."), false);
+        if (await signer.ReadAsync(token) is not { } claims) return (null, Errors.NotFound("This link is not valid."), false);
         if (claims.ExpiresAt <= clock.GetUtcNow()) return (null, Errors.Conflict("This link has expired."), true);
         if (await client.GetGrain<IActionLinkGrain>(claims.Nonce).IsUsedAsync()) return (null, Errors.Conflict("This link was used already."), true);
         var pending = await PendingCallAsync(claims.RunId, claims.CallId);
@@ -174,7 +174,7 @@ public sealed class GovernanceService(IClusterClient client, ActionLinkSigner si
     {
         var (preview, error, gone) = await PreviewLinkAsync(token);
         if (preview is null) return (null, error, gone);
-        var claims = signer.Read(token)!;
+        var claims = (await signer.ReadAsync(token))!;
         var outcome = await client.GetGrain<IActionLinkGrain>(claims.Nonce).UseAsync(claims.RunId,
             new RunDecision(ParseDecision(claims.Decision)!.Value, claims.Approver, claims.CallId, "decided through a signed link", ExpectedArgsHash: claims.ArgsHash));
         if (outcome.AlreadyUsed) return (null, Errors.Conflict("This link was used already."), true);

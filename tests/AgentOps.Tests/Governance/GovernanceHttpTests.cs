@@ -195,8 +195,35 @@ public sealed class GovernanceHttpTests(WebAppFixture app)
             e => e.GetProperty("type").GetString() == "TOOL_RESULT" && e.GetProperty("payload").GetProperty("call_id").GetString() == call);
 
         var signer = app.Services.GetRequiredService<ActionLinkSigner>();
-        var expired = signer.Sign(new ActionLinkClaims(Guid.NewGuid(), Guid.Parse(run), call, "approved", "x", "admin@bookstore.com", DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var expired = await signer.SignAsync(new ActionLinkClaims(Guid.NewGuid(), Guid.Parse(run), call, "approved", "x", "admin@bookstore.com", DateTimeOffset.UtcNow.AddMinutes(-1)));
         Assert.Equal(HttpStatusCode.Gone, (await anonymous.PostAsync($"/agents/actions/{expired}", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_key_every_web_instance_signs_with_the_clusters_key()
+    {
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        var unconfigured = Microsoft.Extensions.Options.Options.Create(new ActionLinkOptions());
+        var claims = new ActionLinkClaims(Guid.NewGuid(), Guid.NewGuid(), "call_x", "approved", "hash", "admin@bookstore.com", DateTimeOffset.UtcNow.AddHours(1));
+
+        var token = await new ActionLinkSigner(unconfigured, grains).SignAsync(claims);
+
+        // Another instance (or this one after a restart) reads it; a configured key is another key.
+        Assert.Equal(claims, await new ActionLinkSigner(unconfigured, grains).ReadAsync(token));
+        var configured = Microsoft.Extensions.Options.Options.Create(new ActionLinkOptions { SigningKey = new string('k', 32) });
+        Assert.Null(await new ActionLinkSigner(configured, grains).ReadAsync(token));
+        var key = await grains.GetGrain<AgentOps.Governance.IActionLinkKeyGrain>(0).GetAsync();
+        Assert.Equal(32, key.Length);
+
+        // Stored sealed: the grain-state row holds a "v1:" value, and neither the key nor its base64.
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand("SELECT payload_binary FROM agentops_grain_state WHERE grain_type = 'actionLinkKey'", connection);
+        var stored = Assert.IsType<byte[]>(await read.ExecuteScalarAsync());
+        var text = System.Text.Encoding.Latin1.GetString(stored);
+        Assert.Contains("v1:", text);
+        Assert.DoesNotContain(Convert.ToBase64String(key), text);
+        Assert.Equal(-1, stored.AsSpan().IndexOf(key));
     }
 
     [Fact]
