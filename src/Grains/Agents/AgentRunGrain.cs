@@ -18,8 +18,9 @@ namespace AgentOps.Agents;
 
 /// <summary>
 /// One agent run, event-sourced: its state is the fold of its journal (<see cref="RunFold"/>), read from and
-/// appended to <see cref="IRunJournalStore"/>. The loop takes one step per grain turn (plan, or execute one tool)
-/// and journals each step's outcome before the next is queued. The run sweeper keeps every non-terminal run moving
+/// appended to <see cref="IRunJournalStore"/>. The loop takes a step (plan, or execute one tool) and journals its
+/// outcome before the next; the steps that follow one another go on in one grain turn for up to
+/// <see cref="AgentOptions.StepTurnBudget"/>, then the rest is queued. The run sweeper keeps every non-terminal run moving
 /// after crashes; dangerous calls wait durably for a person's decision.
 /// </summary>
 [LogConsistencyProvider(ProviderName = StorageNames.Journal)]
@@ -40,6 +41,8 @@ public sealed class AgentRunGrain(
     private IGrainTimer? _resendTimer;
     private int _journalFailures;
     private JournalWriteException? _journalGaveUp;
+    private bool _inStepTurn;
+    private bool _stepDue;
 
     private Guid RunId => this.GetPrimaryKey();
 
@@ -230,14 +233,34 @@ public sealed class AgentRunGrain(
     public async Task ContinueAsync()
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["AgentType"] = State.AgentType });
+        // The steps that follow one another run in this turn: a poll queued behind it sees the run where it rests
+        // (measured: a run took ~20 polls of its half-way states, each a grain call and a JSON answer, and a message
+        // per step). Each step is journaled before the next, so a crash in between loses nothing.
+        var started = clock.GetTimestamp();
+        _inStepTurn = true;
         try
         {
-            await StepAsync();
+            do
+            {
+                _stepDue = false;
+                await StepAsync();
+            }
+            while (_stepDue && clock.GetElapsedTime(started) < Limits.StepTurnBudget);
         }
         catch (Exception e)
         {
             // Storage or cluster trouble: the journal is unchanged, so the sweeper's next pass repeats the step.
+            _stepDue = false;
             logger.LogError(e, "Step of run {RunId} failed; the run sweeper will retry it", RunId);
+        }
+        finally
+        {
+            _inStepTurn = false;
+        }
+        if (_stepDue)
+        {
+            _stepDue = false;
+            ScheduleStep();
         }
     }
 
@@ -503,7 +526,7 @@ public sealed class AgentRunGrain(
             // A safe tool's result is journaled with the next step, in one commit instead of two: a crash before that
             // commit repeats the call, which for a safe tool is a read or a repair that converges (reconcile_inventory).
             // A dangerous tool's result is journaled at once: its effect happened and must not be proposed again.
-            var view = RunFold.Replay(RunId, [.. State.Events, new JournalEntry(Guid.NewGuid(), RunId, Version + 1, Now(), StorableEvents.Clean(result))]);
+            var view = RunFold.Replay(RunId, [.. State.Events, new JournalEntry(TimeOrderedIds.New(), RunId, Version + 1, Now(), StorableEvents.Clean(result))]);
             if (RunDecider.Next(view, Limits, Now()) is PlanStep)
             {
                 await PlanAsync([result], view);
@@ -627,7 +650,7 @@ public sealed class AgentRunGrain(
     private async Task AppendAsync(params RunEvent[] events)
     {
         var now = Now();
-        var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), RunId, Version + i + 1, now, StorableEvents.Clean(e))).ToList();
+        var entries = events.Select((e, i) => new JournalEntry(TimeOrderedIds.New(), RunId, Version + i + 1, now, StorableEvents.Clean(e))).ToList();
         RaiseEvents(entries);
         await ConfirmEvents();
         if (_journalGaveUp is { } failure) throw failure;
@@ -690,7 +713,7 @@ public sealed class AgentRunGrain(
         if (storedVersion == 0) return;
         try
         {
-            var failed = new JournalEntry(Guid.NewGuid(), RunId, storedVersion + 1, Now(), new SystemError(details, Fatal: true));
+            var failed = new JournalEntry(TimeOrderedIds.New(), RunId, storedVersion + 1, Now(), new SystemError(details, Fatal: true));
             var stored = RunFold.Replay(RunId, await store.ReadAsync(RunId));
             RunFold.Apply(stored, failed);
             await store.AppendAsync([failed], RunFold.Summary(stored));
@@ -759,7 +782,16 @@ public sealed class AgentRunGrain(
         return tool.MayUse(await RequesterAsync(State.RequestedBy), document.RootElement);
     }
 
-    private void ScheduleStep() => this.AsReference<IAgentRunGrain>().ContinueAsync().Ignore();
+    /// <summary>Queues the next step, or, inside <see cref="ContinueAsync"/>'s turn, lets that turn take it.</summary>
+    private void ScheduleStep()
+    {
+        if (_inStepTurn)
+        {
+            _stepDue = true;
+            return;
+        }
+        this.AsReference<IAgentRunGrain>().ContinueAsync().Ignore();
+    }
 
     private static List<string> ValidateArgs(IAgentTool? tool, string args) => ToolArguments.Validate(tool, args);
 

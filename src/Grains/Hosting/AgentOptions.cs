@@ -14,6 +14,14 @@ public sealed class AgentOptions
     /// <summary>Longest a planner call or a tool call may take.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long one turn of a run goes on taking the steps that are due (plan, safe tool, plan…) before it lets other
+    /// calls in. A client polling the run waits behind the turn and sees where it stopped (waiting for approval,
+    /// finished) instead of each step on the way; every step is still journaled before the next. Zero: one step per
+    /// turn. A slow step is bounded by <see cref="StepTimeout"/>, not by this.
+    /// </summary>
+    public TimeSpan StepTurnBudget { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long a dangerous call waits for a decision before it expires (the tool does not run).</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(24);
 
@@ -79,6 +87,8 @@ public sealed class AgentOptionsValidator : Microsoft.Extensions.Options.IValida
         if (o.MaxConsecutiveErrors < 1) failures.Add("AgentOps:Agents:MaxConsecutiveErrors must be at least 1.");
         if (o.MaxJournalWriteAttempts < 1) failures.Add("AgentOps:Agents:MaxJournalWriteAttempts must be at least 1.");
         if (o.StepTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:StepTimeout must be positive.");
+        if (o.StepTurnBudget < TimeSpan.Zero || o.StepTurnBudget > TimeSpan.FromSeconds(10))
+            failures.Add("AgentOps:Agents:StepTurnBudget must be between 00:00:00 and 00:00:10.");
         if (o.ApprovalTimeout <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ApprovalTimeout must be positive.");
         if (o.MaxEscalationLevel is < 1 or > 100) failures.Add("AgentOps:Agents:MaxEscalationLevel must be between 1 and 100.");
         if (o.ResumePeriod <= TimeSpan.Zero) failures.Add("AgentOps:Agents:ResumePeriod must be positive.");

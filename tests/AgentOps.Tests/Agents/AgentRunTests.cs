@@ -44,6 +44,27 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_read_right_after_a_start_or_a_decision_finds_the_run_where_it_rests_not_half_way()
+    {
+        // The steps that follow one another run in one turn, and a read queues behind it. The first run warms the
+        // code up so that its steps fit in StepTurnBudget on a slow machine too.
+        await SuspendedSetStockAsync();
+        var scenario = new Scenario(Grains);
+        var book = await scenario.BookAsync();
+        var warehouse = await scenario.WarehouseAsync("w", (book.Id, 7));
+        var run = Grains.GetGrain<IAgentRunGrain>(await Runs.StartAsync(Grains, $"Set stock of {book.Title} at {warehouse} to 9", "inventory"));
+
+        var suspended = (await run.GetAsync())!;
+        Assert.Equal(RunStatus.Suspended, suspended.Run.Status);
+        Assert.Equal("set_stock", suspended.PendingTool!.ToolName);
+
+        Assert.Null((await run.DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com"))).Error);
+        var completed = (await run.GetAsync())!;
+        Assert.Equal(RunStatus.Completed, completed.Run.Status);
+        Assert.Equal(9, await Scenario.StockAsync(Grains, warehouse, book.Id));
+    }
+
+    [Fact]
     public async Task A_rejection_is_journaled_as_an_error_result_and_the_agent_gives_up_on_it()
     {
         var (run, warehouse, book) = await SuspendedSetStockAsync();
