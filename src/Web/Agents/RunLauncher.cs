@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AgentOps.Agents;
+using AgentOps.Common;
 using AgentOps.Web.Auth;
 
 namespace AgentOps.Web.Agents;
@@ -13,7 +14,7 @@ public sealed class RunLauncher(IGrainFactory grains)
 {
     public async Task<(Guid RunId, RunCommandResult Result)> StartAsync(ClaimsPrincipal caller, StartRun command)
     {
-        var runId = Guid.NewGuid();
+        var runId = TimeOrderedIds.New();
         // The run acts for the person starting it, with that person's rights (AccessRules).
         command = command with { RequestedBy = caller.Email() };
         var result = caller.IsStoreAdmin()

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
+using AgentOps.Common;
 using AgentOps.Orders;
 using AgentOps.Web.Auth;
 using AgentOps.Web.Http;
@@ -48,7 +49,7 @@ public static class OrdersApi
             return ApiErrors.Validation("invalid_idempotency_key", $"Idempotency-Key must have 1 to {MaxIdempotencyKeyLength} characters.");
 
         var userId = user.Id();
-        var orderId = idempotencyKey is null ? Guid.NewGuid() : OrderRules.IdFor(userId, idempotencyKey);
+        var orderId = idempotencyKey is null ? TimeOrderedIds.New() : OrderRules.IdFor(userId, idempotencyKey);
         var result = await grains.GetGrain<IOrderGrain>(orderId).PlaceAsync(new PlaceOrder(userId, items.ToImmutable(), payment, idempotencyKey));
         if (result.Error is { } error) return ApiErrors.From(error);
         return TypedResults.Created($"/store/orders/{orderId}", OrderResponse.From(result.Order!));
