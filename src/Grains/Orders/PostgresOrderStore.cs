@@ -123,8 +123,11 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
                     change.OrderId, change.UserId, new NpgsqlParameter { Value = (object?)change.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Json }, change.Status!, change.At),
                 Kind.Status => BatchCommands.Of("UPDATE agentops_orders SET status = $2, updated_at = $3 WHERE order_id = $1", change.OrderId, change.Status!, change.At),
                 // A version that moved on (another activation wrote) matches no row: that write fails, the others stand.
+                // Once the state is stored the payload is not needed (it only rebuilds an order whose state never was):
+                // dropping it makes the row ~400 bytes instead of ~1,000, and the table's working set half as large.
                 _ => BatchCommands.Of("""
-                    UPDATE agentops_orders SET state = $2, state_version = state_version + 1, status = coalesce($3, status), updated_at = $4
+                    UPDATE agentops_orders SET state = $2, state_version = state_version + 1, status = coalesce($3, status), updated_at = $4,
+                           payload = CASE WHEN $2 IS NULL THEN payload END
                      WHERE order_id = $1 AND state_version = $5
                     """, change.OrderId, new NpgsqlParameter { Value = (object?)change.State ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea },
                     new NpgsqlParameter { Value = (object?)change.Status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar }, change.At, change.ExpectedVersion),
