@@ -23,6 +23,10 @@ public interface IWarehouseGrain : IGrainWithStringKey
     [Alias("SetStock"), AlwaysInterleave]
     Task<Common.OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy, string? operationId = null);
 
+    /// <summary>Whether an operation id (a stock change or a restart) was applied here, once that is durable.</summary>
+    [Alias("HasApplied"), AlwaysInterleave]
+    Task<bool> HasAppliedAsync(string operationId);
+
     /// <summary>Adds stock lines for books this warehouse has never stocked; existing lines are kept.</summary>
     [Alias("SeedStock")]
     Task<int> SeedStockAsync(ImmutableArray<StockLine> lines);

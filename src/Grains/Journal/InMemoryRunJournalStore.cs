@@ -38,6 +38,7 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
                 return Task.FromResult(JournalAppends.AlreadyStored(entries, events.Where(e => e.Sequence >= entries[0].Sequence).Select(e => (e.Sequence, e.Id))));
             }
             _journals.Events[summary.Id] = events.AddRange(entries);
+            _journals.Commits[summary.Id] = _journals.Commits.GetValueOrDefault(summary.Id) + 1;
             _journals.Runs[summary.Id] = summary;
             foreach (var row in audit ?? [])
             {
@@ -46,6 +47,15 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
                     ApprovalAudit.Hash(previous, row.Record), ApprovalAudit.TimeOf(row.Record)));
             }
             return Task.FromResult(true);
+        }
+    }
+
+    /// <summary>How many appends stored a run's events: each is one commit in the PostgreSQL journal.</summary>
+    public int CommitsOf(Guid runId)
+    {
+        lock (_journals)
+        {
+            return _journals.Commits.GetValueOrDefault(runId);
         }
     }
 
@@ -124,6 +134,8 @@ public sealed class InMemoryRunJournalStore : IRunJournalStore
         public Dictionary<Guid, ImmutableList<JournalEntry>> Events { get; } = [];
 
         public Dictionary<Guid, RunSummary> Runs { get; } = [];
+
+        public Dictionary<Guid, int> Commits { get; } = [];
 
         public List<AuditRecord> Audit { get; } = [];
     }

@@ -129,6 +129,8 @@ public sealed class WarehouseGrain(
         return null;
     }
 
+    public Task<bool> HasAppliedAsync(string operationId) => IsAppliedAsync(operationId);
+
     /// <summary>Whether a stock-changing operation was applied before; answers only once it is durable.</summary>
     private async Task<bool> IsAppliedAsync(string operationId)
     {

@@ -179,6 +179,62 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_run_journals_its_first_steps_with_its_start_and_a_tool_result_with_the_plan_after_it()
+    {
+        // Start, search (a safe call: proposal and result), plan the dangerous call: one commit. The decision: one.
+        // The result of the approved call and the completion: one.
+        var (run, _, _) = await SuspendedSetStockAsync();
+        var store = new InMemoryRunJournalStore(fixture.Cluster.Options.ServiceId);
+        Assert.Equal(1, store.CommitsOf(run));
+
+        Assert.Null((await Grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Approved, "admin@bookstore.com"))).Error);
+        var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
+
+        Assert.Equal(3, store.CommitsOf(run));
+        Assert.Equal(10, view.Events.Length);
+        Assert.Equal(Enumerable.Range(1, view.Events.Length), view.Events.Select(e => e.Sequence));
+        // Two calls proposed in one commit still get distinct call ids.
+        var calls = view.Events.Select(e => e.Event).OfType<ToolProposed>().Select(p => p.CallId).ToList();
+        Assert.Equal(2, calls.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_approved_call_whose_effect_landed_before_a_crash_is_sent_again_not_proposed_again()
+    {
+        // The journal as a crash leaves it: the call was approved against quantity 7 and the warehouse applied it (50),
+        // but its result never reached the journal. The changed quantity is the call's own effect, not someone else's.
+        var scenario = new Scenario(Grains);
+        var book = await scenario.BookAsync();
+        var warehouse = await scenario.WarehouseAsync("landed", (book.Id, 7));
+        var run = Guid.NewGuid();
+        const string callId = "call_landed";
+        var args = $$"""{"warehouse":"{{warehouse}}","book_id":"{{book.Id}}","quantity":50}""";
+        var expects = $$"""{"warehouse":"{{warehouse}}","book_id":"{{book.Id}}","quantity":7}""";
+        Assert.Null(await Grains.GetGrain<IWarehouseGrain>(warehouse).SetStockAsync([new StockLine(book.Id, 50)], "agent", callId));
+
+        var store = new InMemoryRunJournalStore(fixture.Cluster.Options.ServiceId);
+        var now = DateTimeOffset.UtcNow;
+        RunEvent[] events =
+        [
+            new RunStarted($"Set stock of {book.Title} at {warehouse} to 50", "tester", "inventory", null, run, null, Runs.Admin),
+            new ToolProposed("search_books", JsonSerializer.Serialize(new { query = book.Title }), "call_search", RiskClass.Safe),
+            new ToolResult("call_search", JsonSerializer.Serialize(new { books = new[] { new { book_id = book.Id, title = book.Title } } }), ToolResultStatus.Success),
+            new ToolProposed("set_stock", args, callId, RiskClass.Dangerous, expects),
+            new RunSuspended("Waiting for approval of set_stock.", null, callId, now.AddHours(1)),
+            new RunResumed(ApprovalDecision.Approved, null, callId, "admin", null),
+        ];
+        var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), run, i + 1, now, e)).ToList();
+        Assert.True(await store.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
+
+        var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
+
+        Assert.Empty(view.Events.Select(e => e.Event).OfType<PreconditionChanged>());
+        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>(), r => r.CallId == callId);
+        Assert.Equal(ToolResultStatus.Success, result.Status);
+        Assert.Equal(50, await Scenario.StockAsync(Grains, warehouse, book.Id));
+    }
+
+    [Fact]
     public async Task An_approved_call_interrupted_before_its_result_is_not_executed_twice()
     {
         // The journal as a crash leaves it: approved, executed (the warehouse applied it), but no TOOL_RESULT yet.

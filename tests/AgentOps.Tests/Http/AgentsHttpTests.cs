@@ -131,7 +131,8 @@ public sealed class AgentsHttpTests(WebAppFixture app)
         var started = await (await alice.PostAsJsonAsync("/agents/runs", new { prompt = "Which orders failed?", agent_type = "fulfillment" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var runId = started.GetProperty("id").GetString()!;
-        Assert.Equal("pending", started.GetProperty("status").GetString());
+        // With the built-in planners the start takes the run's first steps: it answers with the run where it rests.
+        Assert.Contains(started.GetProperty("status").GetString(), new[] { "pending", "running", "completed" });
         await WaitForAsync(alice, runId, r => r.GetProperty("status").GetString() == "completed", "the fulfillment run completes");
 
         var mine = await alice.GetFromJsonAsync<JsonElement>("/agents/runs?status=completed&limit=5&offset=0");

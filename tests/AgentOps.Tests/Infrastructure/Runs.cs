@@ -26,7 +26,7 @@ public static class Runs
         {
             view = await grains.GetGrain<IAgentRunGrain>(runId).GetAsync();
             return view?.Run.Status == status;
-        }, timeout ?? Patience, $"run {runId} is {status} (last seen: {view?.Run.Status}; {Describe(view)})");
+        }, timeout ?? Patience, () => $"run {runId} is {status} (last seen: {view?.Run.Status}; {Describe(view)})");
         return view!;
     }
 

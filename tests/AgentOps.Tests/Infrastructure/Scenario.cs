@@ -37,12 +37,16 @@ public sealed class Scenario(IGrainFactory grains)
         (await grains.GetGrain<IWarehouseGrain>(warehouse).GetBookStockAsync(bookId))?.Quantity ?? 0;
 
     /// <summary>Polls a condition that an asynchronous mechanism (a reminder) makes true; fails with the message after the timeout.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    public static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string because) =>
+        EventuallyAsync(condition, timeout, () => because);
+
+    /// <param name="because">Read when the wait times out, so that it can describe what was seen last.</param>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> because)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting until {because}.");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting until {because()}.");
             await Task.Delay(100);
         }
     }

@@ -4,11 +4,19 @@ namespace AgentOps.Agents.Planning;
 public interface IAgentBrain
 {
     Task<AgentDecision> DecideAsync(IAgent agent, AgentContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether it answers at once, without I/O. A run's first step is then taken inside its start and journaled in one
+    /// commit with RUN_STARTED; a brain that calls a model is asked after the start has answered.
+    /// </summary>
+    bool AnswersAtOnce => false;
 }
 
 /// <summary>The built-in deterministic planners (offline, and what the tests use by default).</summary>
 public sealed class BuiltInBrain : IAgentBrain
 {
+    public bool AnswersAtOnce => true;
+
     public Task<AgentDecision> DecideAsync(IAgent agent, AgentContext context, CancellationToken cancellationToken) =>
         Task.FromResult(agent.Plan(context));
 }

@@ -91,7 +91,8 @@ public sealed class RestartWarehouseTool : AgentTool, IPreconditionTool
         var registry = call.Grains.GetGrain<IWarehouseRegistryGrain>(0);
         if (await registry.GetAsync(name) is null) return ToolOutcome.Fail($"Warehouse '{name}' is not registered.");
         var warehouse = call.Grains.GetGrain<IWarehouseGrain>(name);
-        if (call.Expects is { } expected && Observation(name, (await warehouse.GetSnapshotAsync()).Fault) is var found && found != expected)
+        if (call.Expects is { } expected && Observation(name, (await warehouse.GetSnapshotAsync()).Fault) is var found && found != expected
+            && !await warehouse.HasAppliedAsync(call.CallId))
             return ToolOutcome.PreconditionChanged(Name, expected, found);
         var cleared = await warehouse.RestartAsync(call.Actor, call.CallId);
         var after = (await registry.CheckHealthAsync()).FirstOrDefault(r => r.Name == name);
@@ -131,7 +132,10 @@ public sealed class SetStockTool : AgentTool, IPreconditionTool
         var warehouse = call.Grains.GetGrain<IWarehouseGrain>(name);
         var before = await warehouse.GetBookStockAsync(bookId);
         // The read the tool makes anyway doubles as the precondition check: no extra call on the warehouse.
-        if (call.Expects is { } expected && Observation(name, bookId, before) is var found && found != expected)
+        // A changed target may be this very call's effect, applied before a crash kept its result out of the journal:
+        // then it is sent again (and applied once), not proposed again. Asked only on a mismatch, which is rare.
+        if (call.Expects is { } expected && Observation(name, bookId, before) is var found && found != expected
+            && !await warehouse.HasAppliedAsync(call.CallId))
             return ToolOutcome.PreconditionChanged(Name, expected, found);
         if (await warehouse.SetStockAsync([new StockLine(bookId, quantity)], call.Actor, call.CallId) is { } error) return ToolOutcome.From(error);
         var after = await warehouse.GetBookStockAsync(bookId);
