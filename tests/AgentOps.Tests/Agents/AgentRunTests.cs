@@ -201,73 +201,63 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task An_approved_call_whose_effect_landed_before_a_crash_is_sent_again_not_proposed_again()
     {
-        // The journal as a crash leaves it: the call was approved against quantity 7 and the warehouse applied it (50),
-        // but its result never reached the journal. The changed quantity is the call's own effect, not someone else's.
-        var scenario = new Scenario(Grains);
-        var book = await scenario.BookAsync();
-        var warehouse = await scenario.WarehouseAsync("landed", (book.Id, 7));
-        var run = Guid.NewGuid();
-        const string callId = "call_landed";
-        var args = $$"""{"warehouse":"{{warehouse}}","book_id":"{{book.Id}}","quantity":50}""";
-        var expects = $$"""{"warehouse":"{{warehouse}}","book_id":"{{book.Id}}","quantity":7}""";
-        Assert.Null(await Grains.GetGrain<IWarehouseGrain>(warehouse).SetStockAsync([new StockLine(book.Id, 50)], "agent", callId));
-
-        var store = new InMemoryRunJournalStore(fixture.Cluster.Options.ServiceId);
-        var now = DateTimeOffset.UtcNow;
-        RunEvent[] events =
-        [
-            new RunStarted($"Set stock of {book.Title} at {warehouse} to 50", "tester", "inventory", null, run, null, Runs.Admin),
-            new ToolProposed("search_books", JsonSerializer.Serialize(new { query = book.Title }), "call_search", RiskClass.Safe),
-            new ToolResult("call_search", JsonSerializer.Serialize(new { books = new[] { new { book_id = book.Id, title = book.Title } } }), ToolResultStatus.Success),
-            new ToolProposed("set_stock", args, callId, RiskClass.Dangerous, expects),
-            new RunSuspended("Waiting for approval of set_stock.", null, callId, now.AddHours(1)),
-            new RunResumed(ApprovalDecision.Approved, null, callId, "admin", null),
-        ];
-        var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), run, i + 1, now, e)).ToList();
-        Assert.True(await store.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
+        // The call was approved against quantity 7 and the warehouse applied it (50). The changed quantity is the
+        // call's own effect, not someone else's.
+        var (run, warehouse, book) = await CrashedAfterApplyingSetStockAsync("landed", "call_landed",
+            expects: (w, b) => $$"""{"warehouse":"{{w}}","book_id":"{{b}}","quantity":7}""");
 
         var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
 
         Assert.Empty(view.Events.Select(e => e.Event).OfType<PreconditionChanged>());
-        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>(), r => r.CallId == callId);
+        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>(), r => r.CallId == "call_landed");
         Assert.Equal(ToolResultStatus.Success, result.Status);
-        Assert.Equal(50, await Scenario.StockAsync(Grains, warehouse, book.Id));
+        Assert.Equal(50, await Scenario.StockAsync(Grains, warehouse, book));
     }
 
     [Fact]
     public async Task An_approved_call_interrupted_before_its_result_is_not_executed_twice()
     {
-        // The journal as a crash leaves it: approved, executed (the warehouse applied it), but no TOOL_RESULT yet.
+        var (run, warehouse, book) = await CrashedAfterApplyingSetStockAsync("crash", "call_interrupted");
+        // Afterwards staff correct the stock by hand; a second execution of the call would overwrite that.
+        Assert.Null(await Grains.GetGrain<IWarehouseGrain>(warehouse).SetStockAsync([new StockLine(book, 70)], "staff"));
+
+        // Activating the run resumes it: it executes the approved call again, with the same call id.
+        var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
+
+        Assert.Equal(70, await Scenario.StockAsync(Grains, warehouse, book));
+        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>(), r => r.CallId == "call_interrupted");
+        Assert.Equal(ToolResultStatus.Success, result.Status);
+    }
+
+    /// <summary>
+    /// The journal as a crash leaves it: set_stock to 50 of a book stocked at 7 was approved and the warehouse applied
+    /// it under <paramref name="callId"/>, but its TOOL_RESULT never reached the journal. The run is not activated yet.
+    /// </summary>
+    /// <param name="expects">The observation recorded with the proposal, from the warehouse name and the book id.</param>
+    private async Task<(Guid Run, string Warehouse, Guid Book)> CrashedAfterApplyingSetStockAsync(string name, string callId,
+        Func<string, Guid, string>? expects = null)
+    {
         var scenario = new Scenario(Grains);
         var book = await scenario.BookAsync();
-        var warehouse = await scenario.WarehouseAsync("crash", (book.Id, 7));
+        var warehouse = await scenario.WarehouseAsync(name, (book.Id, 7));
         var run = Guid.NewGuid();
-        const string callId = "call_interrupted";
         var args = $$"""{"warehouse":"{{warehouse}}","book_id":"{{book.Id}}","quantity":50}""";
         Assert.Null(await Grains.GetGrain<IWarehouseGrain>(warehouse).SetStockAsync([new StockLine(book.Id, 50)], "agent", callId));
-        // Afterwards staff correct the stock by hand; a second execution of the call would overwrite that.
-        Assert.Null(await Grains.GetGrain<IWarehouseGrain>(warehouse).SetStockAsync([new StockLine(book.Id, 70)], "staff"));
 
-        var store = new InMemoryRunJournalStore(fixture.Cluster.Options.ServiceId);
         var now = DateTimeOffset.UtcNow;
         RunEvent[] events =
         [
             new RunStarted($"Set stock of {book.Title} at {warehouse} to 50", "tester", "inventory", null, run, null, Runs.Admin),
             new ToolProposed("search_books", JsonSerializer.Serialize(new { query = book.Title }), "call_search", RiskClass.Safe),
             new ToolResult("call_search", JsonSerializer.Serialize(new { books = new[] { new { book_id = book.Id, title = book.Title } } }), ToolResultStatus.Success),
-            new ToolProposed("set_stock", args, callId, RiskClass.Dangerous),
+            new ToolProposed("set_stock", args, callId, RiskClass.Dangerous, expects?.Invoke(warehouse, book.Id)),
             new RunSuspended("Waiting for approval of set_stock.", null, callId, now.AddHours(1)),
             new RunResumed(ApprovalDecision.Approved, null, callId, "admin", null),
         ];
         var entries = events.Select((e, i) => new JournalEntry(Guid.NewGuid(), run, i + 1, now, e)).ToList();
+        var store = new InMemoryRunJournalStore(fixture.Cluster.Options.ServiceId);
         Assert.True(await store.AppendAsync(entries, RunFold.Summary(RunFold.Replay(run, entries))));
-
-        // Activating the run resumes it: it executes the approved call again, with the same call id.
-        var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
-
-        Assert.Equal(70, await Scenario.StockAsync(Grains, warehouse, book.Id));
-        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>(), r => r.CallId == callId);
-        Assert.Equal(ToolResultStatus.Success, result.Status);
+        return (run, warehouse, book.Id);
     }
 
     [Fact]
