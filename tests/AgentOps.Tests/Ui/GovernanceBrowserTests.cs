@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using AgentOps.Tests.Notifications;
 using Microsoft.Playwright;
 
 namespace AgentOps.Tests.Ui;
@@ -10,7 +11,11 @@ namespace AgentOps.Tests.Ui;
 /// <summary>Approval governance in a real headless Chromium: a bulk decision from the inbox, and a two-person call half approved.</summary>
 public sealed class GovernanceBrowserTests : IAsyncLifetime
 {
-    private readonly UiApp _app = new();
+    // Webhooks to the test's own receiver on loopback, retried quickly.
+    private readonly UiApp _app = new(web => web
+        .UseSetting("AgentOps:Webhooks:AllowPlainHttp", "true")
+        .UseSetting("AgentOps:Webhooks:AllowPrivateNetworks", "true")
+        .UseSetting("AgentOps:Webhooks:RetryBaseDelay", "00:00:00.200"));
 
     public async Task InitializeAsync() => await _app.StartAsync();
 
@@ -27,6 +32,9 @@ public sealed class GovernanceBrowserTests : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(30_000);
         await SignInAsync(page, "admin@bookstore.com", "admin123");
         await page.WaitForSelectorAsync("[data-testid=inbox-empty]");
+        // Each delivery's first attempt is refused, so the delivery log shows a retry.
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1);
+        (await _app.Admin.PostAsJsonAsync("/agents/webhooks", new { url = receiver.Url, events = new[] { "approval.requested", "approval.decided" } })).EnsureSuccessStatusCode();
 
         // Two warehouses go down; an agent proposes a restart for each.
         var first = await _app.OfflineWarehouseAsync();
@@ -116,6 +124,14 @@ public sealed class GovernanceBrowserTests : IAsyncLifetime
         await page.GotoAsync("/governance/analytics");
         await Assertions.Expect(page.Locator("[data-testid=stat-waiting] .stat-value")).ToHaveTextAsync("1");
         await Screenshots.SaveAsync(page, "governance-analytics.png");
+
+        // The bulk decision's two approval.decided notifications arrived on their second attempt; the log says so.
+        await receiver.WaitUntilAsync(r => r.Count(x => x is { Event: "approval.decided", Answered: 200 }) == 2, "both bulk decisions are delivered");
+        await page.GotoAsync("/governance/notifications");
+        await page.ClickAsync("[data-testid=webhook-deliveries]");
+        var decidedDeliveries = page.Locator("[data-testid=deliveries] tbody tr").Filter(new LocatorFilterOptions { HasText = "approval.decided" });
+        await Assertions.Expect(decidedDeliveries.Locator("[data-testid=delivery-status]")).ToHaveTextAsync(["delivered", "delivered"]);
+        await Screenshots.SaveAsync(page, "governance-notifications.png");
 
         // The API under /agents is untouched by the pages under /governance.
         var policies = await _app.Admin.GetFromJsonAsync<JsonElement>("/agents/policies");
