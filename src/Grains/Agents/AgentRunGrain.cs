@@ -178,7 +178,17 @@ public sealed class AgentRunGrain(
         AgentOpsMetrics.Decided(JournalCodec.Name(decision.Decision));
         DisarmExpiryTimer();
         await NotifyApprovalAsync(approval, pending: false, JournalCodec.Name(decision.Decision), by);
-        ScheduleStep();
+        if (brain.AnswersAtOnce)
+        {
+            // As in a start: the decided call and the steps after it run in this turn, and the decider gets the run where
+            // it rests. Queued instead, the step was a message to itself that the decider's next read waited behind anyway.
+            await TakeStepsAsync(StepAsync);
+            if (_journalGaveUp is not null) return new RunCommandResult(RunFold.Summary(RunFold.Replay(RunId, await store.ReadAsync(RunId))), null);
+        }
+        else
+        {
+            ScheduleStep();
+        }
         return new RunCommandResult(RunFold.Summary(State), null);
     }
 

@@ -105,7 +105,9 @@ public static class AgentsApi
         var run = grains.GetGrain<IAgentRunGrain>(runId);
         var result = await run.DecideAsync(new RunDecision(decision, Who(user), body.CallId, body.Feedback?.Trim(), args));
         if (result.Error is { } error) return ApiErrors.From(error);
-        return TypedResults.Ok(RunResponse.From(result.Run!, await run.GetPendingApprovalAsync()));
+        // A run that ended in the decision's turn has nothing pending: one grain call fewer on the common path.
+        var ended = result.Run!.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
+        return TypedResults.Ok(RunResponse.From(result.Run, ended ? null : await run.GetPendingApprovalAsync()));
     }
 
     private static async Task<Results<Ok<RunResponse>, ApiErrorResult>> CancelAsync(

@@ -6,7 +6,9 @@ namespace AgentOps.Web.Catalog;
 /// <summary>
 /// The catalog as the front door reads it: a snapshot taken from the catalog grain and kept for a second, so that
 /// catalog reads are served from this process instead of all queueing at the one catalog activation. Changes
-/// made through this process invalidate it at once; changes made elsewhere show within a second.
+/// made through this process invalidate it at once; changes made elsewhere show within a second. A snapshot past half
+/// its freshness is refreshed in the background while it still answers: with 10,000 books a refresh takes tens of
+/// milliseconds, and every read that waited for it was the reads' p99.
 /// </summary>
 public sealed class CatalogReadCache(IGrainFactory grains, TimeProvider clock)
 {
@@ -25,12 +27,25 @@ public sealed class CatalogReadCache(IGrainFactory grains, TimeProvider clock)
     {
         lock (_lock)
         {
-            if (_snapshot is { } snapshot && clock.GetUtcNow() - snapshot.TakenAt < Freshness) return Task.FromResult(snapshot);
-            // One refresh at a time, joined only while it runs and only if nothing was invalidated since it began.
-            if (_refreshing is { IsCompleted: false } running && _refreshingGeneration == _generation) return running;
-            _refreshingGeneration = _generation;
-            return _refreshing = RefreshAsync(_generation);
+            var age = _snapshot is { } taken ? clock.GetUtcNow() - taken.TakenAt : TimeSpan.MaxValue;
+            if (age < Freshness)
+            {
+                if (age >= Freshness / 2) StartRefresh();
+                return Task.FromResult(_snapshot!);
+            }
+            return StartRefresh();
         }
+    }
+
+    /// <summary>One refresh at a time, joined only while it runs and only if nothing was invalidated since it began.</summary>
+    private Task<Snapshot> StartRefresh()
+    {
+        if (_refreshing is { IsCompleted: false } running && _refreshingGeneration == _generation) return running;
+        _refreshingGeneration = _generation;
+        var refresh = _refreshing = RefreshAsync(_generation);
+        // A background refresh nobody awaits may fail (the catalog grain is moving): the next read past freshness retries.
+        refresh.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return refresh;
     }
 
     public void Invalidate()

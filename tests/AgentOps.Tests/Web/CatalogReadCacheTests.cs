@@ -45,6 +45,30 @@ public sealed class CatalogReadCacheTests
         Assert.Equal("second", (await cache.GetAsync()).Active.Single().Title);
     }
 
+    [Fact]
+    public async Task A_snapshot_past_half_its_freshness_answers_at_once_and_is_refreshed_behind_it()
+    {
+        var catalog = new ScriptedCatalog();
+        var clock = new ManualClock();
+        var cache = new CatalogReadCache(FakeGrains.With(catalog), clock);
+        var refreshed = new TaskCompletionSource<ImmutableArray<Book>>();
+        catalog.Answers.Enqueue(Task.FromResult<ImmutableArray<Book>>([Book("first")]));
+        catalog.Answers.Enqueue(refreshed.Task);
+        catalog.Answers.Enqueue(Task.FromResult<ImmutableArray<Book>>([Book("third")]));
+        Assert.Equal("first", (await cache.GetAsync()).Active.Single().Title);
+
+        clock.Advance(TimeSpan.FromMilliseconds(600));
+        var read = cache.GetAsync();
+
+        // The read did not wait for the refresh it started …
+        Assert.True(read.IsCompletedSuccessfully);
+        Assert.Equal("first", (await read).Active.Single().Title);
+        // … and once the snapshot is past its freshness, reads get what that refresh brought.
+        refreshed.SetResult([Book("second")]);
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.Equal("second", (await cache.GetAsync()).Active.Single().Title);
+    }
+
     private static Book Book(string title) =>
         new(Guid.NewGuid(), "isbn", title, "author", null, 1m, null, null, null, true, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 
