@@ -174,7 +174,9 @@ public sealed class AgentRunGrain(
                 new RunResumed(ApprovalDecision.Rejected, decision.Feedback, pending.CallId, by, null),
                 new ToolResult(pending.CallId, ToolOutcome.Fail($"rejected: {feedback}").Output, ToolResultStatus.Error));
         }
-        logger.LogInformation("Call {CallId} of run {RunId} {Decision} by {DecidedBy}", pending.CallId, RunId, decision.Decision, by);
+        // Debug, like "started": the journal and the hash-chained audit record every decision with its approver; a line
+        // each at Information was ~6 % of the web process's CPU at 500 runs/s (the console logger's formatting and its thread).
+        logger.LogDebug("Call {CallId} of run {RunId} {Decision} by {DecidedBy}", pending.CallId, RunId, decision.Decision, by);
         AgentOpsMetrics.Decided(JournalCodec.Name(decision.Decision));
         DisarmExpiryTimer();
         await NotifyApprovalAsync(approval, pending: false, JournalCodec.Name(decision.Decision), by);
