@@ -817,11 +817,11 @@ public sealed class AgentRunGrain(
         try
         {
             var provider = this.GetStreamProvider(StorageNames.Streams);
-            var own = provider.GetStream<JournalEntry>(StreamId.Create(StorageNames.RunStreamNamespace, RunId));
-            await own.OnNextBatchAsync(entries);
+            await provider.GetStream<RunStreamItem>(RunStreams.For(RunId)).OnNextBatchAsync([.. entries.Select(e => new RunStreamItem(RunId, e))]);
             if (State.RootRunId != RunId && State.RootRunId != Guid.Empty)
             {
-                await provider.GetStream<JournalEntry>(StreamId.Create(StorageNames.RunStreamNamespace, State.RootRunId)).OnNextBatchAsync(entries);
+                await provider.GetStream<RunStreamItem>(RunStreams.For(State.RootRunId))
+                    .OnNextBatchAsync([.. entries.Select(e => new RunStreamItem(State.RootRunId, e))]);
             }
         }
         catch (Exception e)

@@ -180,15 +180,15 @@ public static class AgentOpsHostingExtensions
 
         // Agent runs: journaled grains whose log lives in the journal store; live events on streams.
         silo.AddCustomStorageBasedLogConsistencyProvider(StorageNames.Journal);
-        // Every run has its own stream, so streams come and go at the run rate. Orleans keeps a stream's pulling-agent
-        // entry (and its producer registration in pub-sub) for 30 idle minutes, its pub-sub grain for 15 and the events
-        // in the queue cache for up to 30: measured at ~300 runs/s, 107,419 pub-sub grains after 7 minutes, the web
-        // process growing ~200 MB a minute and the run rate falling by a quarter. Subscribers read live (the SSE
-        // endpoint re-reads the journal for anything it missed); a stream that wakes up again is picked up anew.
+        // Run events go out on a fixed set of streams (RunStreams); the approvals feed is one more. Other streams (a
+        // stream per run, as before) would come and go at the run rate, and Orleans keeps a stream's pulling-agent entry
+        // for 30 idle minutes, its pub-sub grain for 15 and its cached events for up to 30: measured at ~300 runs/s,
+        // 107,419 pub-sub grains after 7 minutes and the run rate falling by a quarter. So idle streams are let go
+        // sooner. Subscribers read live (the SSE endpoint re-reads the journal for anything it missed).
         silo.AddMemoryStreams(StorageNames.Streams, streams =>
         {
-            // Each queue read scans every stream its pulling agent remembers (measured: 2.7 % of the web process's CPU at
-            // 500 runs/s with 2 idle minutes), so the agent forgets a stream after 30 idle seconds.
+            // Each queue read scans every stream its pulling agent remembers (2.7 % of the web process's CPU at 500
+            // runs/s with a stream per run and 2 idle minutes).
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.StreamInactivityPeriod = PullingAgentStreamIdleLimit));
             streams.ConfigureCacheEviction(cache => cache.Configure(o =>
             {

@@ -18,7 +18,7 @@ public static class StorageNames
     /// <summary>The log-consistency provider of agent runs (their journal, see <c>IRunJournalStore</c>).</summary>
     public const string Journal = "journal";
 
-    /// <summary>Stream namespace of one run's journal events (key = run id; a root run's stream also carries its descendants' events).</summary>
+    /// <summary>Stream namespace of the runs' live journal events (<c>RunStreams</c> picks the stream of a run).</summary>
     public const string RunStreamNamespace = "run";
 
     /// <summary>Stream namespace of the cluster-wide approvals feed (key = <see cref="Guid.Empty"/>).</summary>

@@ -11,6 +11,7 @@ namespace AgentOps.Orders;
 /// order on this silo are written in batches, one transaction each (group commit): new rows and grain-state writes
 /// are awaited (an order is accepted only once its row exists, and says it shipped only once that is stored), bare
 /// status changes are not — if one is lost, the sweeper finds the row PENDING, asks the order, and corrects it.
+/// Reads of grain state (one per order activation, i.e. per new order) are batched the same way, one query each.
 /// </summary>
 public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
 {
@@ -31,11 +32,17 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
     private readonly Channel<Change> _changes = Channel.CreateUnbounded<Change>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
+    private sealed record Read(Guid OrderId, TaskCompletionSource<StoredOrderState?> Done);
+
+    private readonly Channel<Read> _reads = Channel.CreateUnbounded<Read>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _reader;
+
     public PostgresOrderStore(NpgsqlDataSource dataSource, ILogger<PostgresOrderStore> logger)
     {
         _dataSource = dataSource;
         _logger = logger;
         _writer = Task.Run(WriteLoopAsync);
+        _reader = Task.Run(ReadLoopAsync);
     }
 
     public Task<bool> AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null)
@@ -58,13 +65,46 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
         return done.Task;
     }
 
-    public async Task<StoredOrderState?> ReadStateAsync(Guid orderId)
+    public Task<StoredOrderState?> ReadStateAsync(Guid orderId)
     {
-        await using var command = _dataSource.CreateCommand("SELECT state, state_version FROM agentops_orders WHERE order_id = $1");
-        command.Parameters.AddWithValue(orderId);
+        // Measured: one SELECT per new order was 10 % of the web process's CPU at ~2,400 orders/s (Npgsql's per-command
+        // work); the reads that queue while one query runs go together in the next.
+        var done = new TaskCompletionSource<StoredOrderState?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_reads.Writer.TryWrite(new Read(orderId, done))) throw new InvalidOperationException("The order store is shutting down.");
+        return done.Task;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var batch = new List<Read>(MaxBatch);
+        while (await _reads.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _reads.Reader.TryRead(out var read)) batch.Add(read);
+            try
+            {
+                var found = await ReadBatchAsync(batch);
+                foreach (var read in batch) read.Done.TrySetResult(found.GetValueOrDefault(read.OrderId));
+            }
+            catch (Exception e)
+            {
+                // Each activation that asked fails as its own read would have; the next batch tries again.
+                foreach (var read in batch) read.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task<Dictionary<Guid, StoredOrderState>> ReadBatchAsync(List<Read> batch)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT order_id, state, state_version FROM agentops_orders WHERE order_id = ANY($1)");
+        command.Parameters.AddWithValue(batch.Select(r => r.OrderId).Distinct().ToArray());
         await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync()) return null;
-        return new StoredOrderState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt32(1));
+        var found = new Dictionary<Guid, StoredOrderState>(batch.Count);
+        while (await reader.ReadAsync())
+        {
+            found[reader.GetGuid(0)] = new StoredOrderState(reader.IsDBNull(1) ? null : (byte[])reader[1], reader.GetInt32(2));
+        }
+        return found;
     }
 
     private void Enqueue(Change change)
@@ -141,7 +181,9 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _changes.Writer.TryComplete();
+        _reads.Writer.TryComplete();
         await _writer;
+        await _reader;
     }
 
     public async Task<string?> GetPayloadAsync(Guid orderId)

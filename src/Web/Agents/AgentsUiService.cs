@@ -97,7 +97,7 @@ public sealed class AgentsUiService(IClusterClient client, AuthenticationStatePr
 
     /// <summary>Journal events of a run and (for a root run) of its descendants.</summary>
     public Task<IAsyncDisposable> SubscribeRunAsync(Guid runId, Func<JournalEntry, Task> onEntry) =>
-        SubscribeAsync(StreamId.Create(StorageNames.RunStreamNamespace, runId), onEntry);
+        SubscribeAsync<RunStreamItem>(RunStreams.For(runId), item => item.WatchedRunId == runId ? onEntry(item.Entry) : Task.CompletedTask);
 
     private async Task<IAsyncDisposable> SubscribeAsync<T>(StreamId id, Func<T, Task> onItem)
     {

@@ -36,8 +36,8 @@ public static class RunEventStream
         response.Headers["X-Accel-Buffering"] = "no";
 
         var live = Channel.CreateUnbounded<JournalEntry>();
-        var stream = client.GetStreamProvider(StorageNames.Streams).GetStream<JournalEntry>(StreamId.Create(StorageNames.RunStreamNamespace, runId));
-        var subscription = await stream.SubscribeAsync((entry, _) => live.Writer.WriteAsync(entry).AsTask());
+        var stream = client.GetStreamProvider(StorageNames.Streams).GetStream<RunStreamItem>(RunStreams.For(runId));
+        var subscription = await stream.SubscribeAsync((item, _) => item.WatchedRunId == runId ? live.Writer.WriteAsync(item.Entry).AsTask() : Task.CompletedTask);
         var sent = new HashSet<(Guid, int)>();
         // Agent type of every run whose events are sent (the run and its children), for source_agent_type.
         var agentTypes = new Dictionary<Guid, string> { [runId] = first.AgentType };

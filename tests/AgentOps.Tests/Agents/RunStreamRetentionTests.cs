@@ -7,7 +7,7 @@ using Orleans.TestingHost;
 
 namespace AgentOps.Tests.Agents;
 
-/// <summary>Each run has its own stream: Orleans must let go of idle ones as fast as of the runs themselves.</summary>
+/// <summary>Streams that go idle must not pile up in Orleans' pulling agents, queue cache and pub-sub.</summary>
 [Collection(MemoryClusterCollection.Name)]
 public sealed class RunStreamRetentionTests(MemoryClusterFixture fixture)
 {
