@@ -13,7 +13,8 @@ namespace AgentOps.Journal;
 /// group-committed: whatever is waiting when the writer is free goes in one batch, one implicit transaction and one
 /// round trip, so that many runs share a WAL flush. A batch that fails is written again one append at a time, so
 /// that an append whose events are taken (a retry after a lost acknowledgement, or a conflict) is told apart and
-/// does not fail the appends batched with it.
+/// does not fail the appends batched with it. Reads (one per run activation, i.e. per new run) are batched the same
+/// way: whatever runs are waiting are read in one query.
 /// </summary>
 public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
 {
@@ -26,29 +27,87 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
     private readonly Channel<Append> _appends = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
+    private sealed record Read(Guid RunId, TaskCompletionSource<IReadOnlyList<JournalEntry>> Done);
+
+    private readonly Channel<Read> _reads = Channel.CreateUnbounded<Read>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _reader;
+
     public PostgresRunJournalStore(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
         _writer = Task.Run(WriteLoopAsync);
+        _reader = Task.Run(ReadLoopAsync);
     }
 
-    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand(
-            "SELECT event_id, sequence, event_type, payload::text, created_at FROM agentops_run_journal WHERE run_id = $1 ORDER BY sequence");
-        command.Parameters.AddWithValue(runId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<JournalEntry>();
-        while (await reader.ReadAsync(cancellationToken))
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = new TaskCompletionSource<IReadOnlyList<JournalEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_reads.Writer.TryWrite(new Read(runId, done))) throw new InvalidOperationException("The journal store is shutting down.");
+        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var batch = new List<Read>(MaxBatch);
+        while (await _reads.Reader.WaitToReadAsync())
         {
-            using var payload = JsonDocument.Parse(reader.GetString(3));
-            var sequence = reader.GetInt32(1);
-            if (sequence != entries.Count + 1)
-                throw new InvalidOperationException($"The journal of run {runId} has a gap before sequence {sequence}.");
-            entries.Add(new JournalEntry(reader.GetGuid(0), runId, sequence, new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero),
-                JournalCodec.FromPayload(reader.GetString(2), payload.RootElement)));
+            batch.Clear();
+            while (batch.Count < MaxBatch && _reads.Reader.TryRead(out var read)) batch.Add(read);
+            Dictionary<Guid, List<StoredRow>> rows;
+            try
+            {
+                rows = await ReadBatchAsync(batch);
+            }
+            catch (Exception e)
+            {
+                foreach (var read in batch) read.Done.TrySetException(e);
+                continue;
+            }
+            // Per run: a damaged journal fails its own read, not the others in the batch.
+            foreach (var read in batch)
+            {
+                try
+                {
+                    read.Done.TrySetResult(rows.TryGetValue(read.RunId, out var found) ? Entries(read.RunId, found) : []);
+                }
+                catch (Exception e)
+                {
+                    read.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private sealed record StoredRow(Guid Id, int Sequence, string Type, string Payload, DateTimeOffset At);
+
+    private static List<JournalEntry> Entries(Guid runId, List<StoredRow> rows)
+    {
+        var entries = new List<JournalEntry>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (row.Sequence != entries.Count + 1)
+                throw new InvalidOperationException($"The journal of run {runId} has a gap before sequence {row.Sequence}.");
+            using var payload = JsonDocument.Parse(row.Payload);
+            entries.Add(new JournalEntry(row.Id, runId, row.Sequence, row.At, JournalCodec.FromPayload(row.Type, payload.RootElement)));
         }
         return entries;
+    }
+
+    private async Task<Dictionary<Guid, List<StoredRow>>> ReadBatchAsync(List<Read> batch)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT run_id, event_id, sequence, event_type, payload::text, created_at FROM agentops_run_journal WHERE run_id = ANY($1) ORDER BY run_id, sequence");
+        command.Parameters.AddWithValue(batch.Select(r => r.RunId).Distinct().ToArray());
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new Dictionary<Guid, List<StoredRow>>();
+        while (await reader.ReadAsync())
+        {
+            var runId = reader.GetGuid(0);
+            if (!rows.TryGetValue(runId, out var list)) rows[runId] = list = [];
+            list.Add(new StoredRow(reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero)));
+        }
+        return rows;
     }
 
     public Task<bool> AppendAsync(IReadOnlyList<JournalEntry> entries, RunSummary summary, IReadOnlyList<AuditEntry>? audit = null,
@@ -214,7 +273,9 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _appends.Writer.TryComplete();
+        _reads.Writer.TryComplete();
         await _writer;
+        await _reader;
     }
 
     private static async Task<List<(int Sequence, Guid Id)>> StoredIdsAsync(NpgsqlConnection connection, IReadOnlyList<JournalEntry> entries)
