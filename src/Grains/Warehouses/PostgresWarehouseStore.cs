@@ -1,6 +1,7 @@
 using AgentOps.Common;
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Threading.Channels;
 using Npgsql;
 
 namespace AgentOps.Warehouses;
@@ -8,15 +9,30 @@ namespace AgentOps.Warehouses;
 /// <summary>
 /// The warehouse rows in PostgreSQL (<c>agentops_warehouse_stock</c>, <c>agentops_shipments</c>,
 /// <c>agentops_warehouse_operations</c>, <c>agentops_warehouse_versions</c>). A commit is one batch, which Npgsql runs
-/// as one implicit transaction: the version fence first, then only the rows that changed.
+/// as one implicit transaction: the version fence first, then only the rows that changed. Call-id lookups (one per
+/// <c>set_stock</c> or restart with a call id) that wait together are answered by one query.
 /// </summary>
-public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWarehouseStore
+public sealed class PostgresWarehouseStore : IWarehouseStore, IAsyncDisposable
 {
+    private const int MaxLookups = 200;
+
     private sealed record Line(Guid BookId, int Quantity);
+
+    private sealed record Lookup(string Warehouse, string OperationId, TaskCompletionSource<string?> Done);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<Lookup> _lookups = Channel.CreateUnbounded<Lookup>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _lookupLoop;
+
+    public PostgresWarehouseStore(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _lookupLoop = Task.Run(LookupLoopAsync);
+    }
 
     public async Task<WarehouseRecord> LoadAsync(string warehouse)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = _dataSource.CreateBatch();
         batch.BatchCommands.Add(BatchCommands.Of("SELECT version, shipped_count FROM agentops_warehouse_versions WHERE warehouse = $1", warehouse));
         batch.BatchCommands.Add(BatchCommands.Of("SELECT book_id, quantity FROM agentops_warehouse_stock WHERE warehouse = $1", warehouse));
         await using var reader = await batch.ExecuteReaderAsync();
@@ -34,7 +50,7 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
 
     public async Task<long> CommitAsync(string warehouse, long expectedVersion, WarehouseCommit commit)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = _dataSource.CreateBatch();
         batch.BatchCommands.Add(BatchCommands.Of("SELECT agentops_warehouse_commit($1, $2, $3)", warehouse, expectedVersion, commit.ShippedDelta));
         if (commit.Stock.Count > 0)
         {
@@ -64,17 +80,51 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
         }
     }
 
-    public async Task<string?> FindOperationAsync(string warehouse, string operationId)
+    public Task<string?> FindOperationAsync(string warehouse, string operationId)
     {
-        await using var command = dataSource.CreateCommand("SELECT result FROM agentops_warehouse_operations WHERE warehouse = $1 AND operation_id = $2");
-        command.Parameters.AddWithValue(warehouse);
-        command.Parameters.AddWithValue(operationId);
-        return await command.ExecuteScalarAsync() as string;
+        var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_lookups.Writer.TryWrite(new Lookup(warehouse, operationId, done))) throw new InvalidOperationException("The warehouse store is shutting down.");
+        return done.Task;
+    }
+
+    private async Task LookupLoopAsync()
+    {
+        var batch = new List<Lookup>(MaxLookups);
+        while (await _lookups.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxLookups && _lookups.Reader.TryRead(out var lookup)) batch.Add(lookup);
+            try
+            {
+                await using var command = _dataSource.CreateCommand("""
+                    SELECT o.warehouse, o.operation_id, o.result FROM agentops_warehouse_operations o
+                      JOIN unnest($1::varchar[], $2::varchar[]) AS t(w, i) ON o.warehouse = t.w AND o.operation_id = t.i
+                    """);
+                command.Parameters.AddWithValue(batch.Select(l => l.Warehouse).ToArray());
+                command.Parameters.AddWithValue(batch.Select(l => l.OperationId).ToArray());
+                var found = new Dictionary<(string, string), string>();
+                await using (var reader = await command.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync()) found[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+                }
+                foreach (var lookup in batch) lookup.Done.TrySetResult(found.GetValueOrDefault((lookup.Warehouse, lookup.OperationId)));
+            }
+            catch (Exception e)
+            {
+                foreach (var lookup in batch) lookup.Done.TrySetException(e);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _lookups.Writer.TryComplete();
+        await _lookupLoop;
     }
 
     public async Task<ShipmentConfirmation?> FindShipmentAsync(string warehouse, Guid orderId)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM agentops_shipments WHERE warehouse = $1 AND order_id = $2");
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM agentops_shipments WHERE warehouse = $1 AND order_id = $2");
         command.Parameters.AddWithValue(warehouse);
         command.Parameters.AddWithValue(orderId);
         await using var reader = await command.ExecuteReaderAsync();
@@ -83,7 +133,7 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
 
     public async Task<IReadOnlyList<ShipmentConfirmation>> ListShipmentsAsync(string warehouse, int limit)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM agentops_shipments WHERE warehouse = $1 ORDER BY shipped_at DESC LIMIT $2");
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM agentops_shipments WHERE warehouse = $1 ORDER BY shipped_at DESC LIMIT $2");
         command.Parameters.AddWithValue(warehouse);
         command.Parameters.AddWithValue(limit);
         await using var reader = await command.ExecuteReaderAsync();
@@ -94,7 +144,7 @@ public sealed class PostgresWarehouseStore(NpgsqlDataSource dataSource) : IWareh
 
     public async Task<int> ForgetOperationsAsync(string warehouse, DateTimeOffset before)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM agentops_warehouse_operations WHERE warehouse = $1 AND recorded_at < $2");
+        await using var command = _dataSource.CreateCommand("DELETE FROM agentops_warehouse_operations WHERE warehouse = $1 AND recorded_at < $2");
         command.Parameters.AddWithValue(warehouse);
         command.Parameters.AddWithValue(before.UtcDateTime);
         return await command.ExecuteNonQueryAsync();
