@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using AgentOps.Hosting;
 
 namespace AgentOps.Agents;
@@ -12,6 +13,15 @@ public static class RunStreams
     /// <summary>Streams in the set: few enough to stay registered, enough that a watcher skips little.</summary>
     public const int Count = 32;
 
-    public static StreamId For(Guid watchedRunId) =>
-        StreamId.Create(StorageNames.RunStreamNamespace, $"shard-{(uint)watchedRunId.GetHashCode() % Count}");
+    public static StreamId For(Guid watchedRunId) => StreamId.Create(StorageNames.RunStreamNamespace, $"shard-{Shard(watchedRunId)}");
+
+    /// <summary>From the id's bytes, not <see cref="Guid.GetHashCode"/>: publishers and watchers in other processes must agree.</summary>
+    public static int Shard(Guid runId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        runId.TryWriteBytes(bytes);
+        var mixed = BinaryPrimitives.ReadUInt32LittleEndian(bytes) ^ BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..])
+            ^ BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]) ^ BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]);
+        return (int)(mixed % Count);
+    }
 }
