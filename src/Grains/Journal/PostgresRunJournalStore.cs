@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Threading.Channels;
 using AgentOps.Agents;
+using AgentOps.Common;
 using AgentOps.Governance;
 using Npgsql;
 using NpgsqlTypes;
@@ -27,56 +28,21 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
     private readonly Channel<Append> _appends = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    private sealed record Read(Guid RunId, TaskCompletionSource<IReadOnlyList<JournalEntry>> Done);
-
-    private readonly Channel<Read> _reads = Channel.CreateUnbounded<Read>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _reader;
+    private readonly ReadBatcher<Guid, List<StoredRow>> _reads;
 
     public PostgresRunJournalStore(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
         _writer = Task.Run(WriteLoopAsync);
-        _reader = Task.Run(ReadLoopAsync);
+        _reads = new ReadBatcher<Guid, List<StoredRow>>(ReadManyAsync, MaxBatch);
     }
 
-    public Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid runId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var done = new TaskCompletionSource<IReadOnlyList<JournalEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_reads.Writer.TryWrite(new Read(runId, done))) throw new InvalidOperationException("The journal store is shutting down.");
-        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        var batch = new List<Read>(MaxBatch);
-        while (await _reads.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _reads.Reader.TryRead(out var read)) batch.Add(read);
-            Dictionary<Guid, List<StoredRow>> rows;
-            try
-            {
-                rows = await ReadBatchAsync(batch);
-            }
-            catch (Exception e)
-            {
-                foreach (var read in batch) read.Done.TrySetException(e);
-                continue;
-            }
-            // Per run: a damaged journal fails its own read, not the others in the batch.
-            foreach (var read in batch)
-            {
-                try
-                {
-                    read.Done.TrySetResult(rows.TryGetValue(read.RunId, out var found) ? Entries(read.RunId, found) : []);
-                }
-                catch (Exception e)
-                {
-                    read.Done.TrySetException(e);
-                }
-            }
-        }
+        var rows = await _reads.ReadAsync(runId).WaitAsync(cancellationToken);
+        // Decoded here, per run: a damaged journal fails its own read, not the others read with it.
+        return rows is null ? [] : Entries(runId, rows);
     }
 
     private sealed record StoredRow(Guid Id, int Sequence, string Type, string Payload, DateTimeOffset At);
@@ -94,11 +60,11 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
         return entries;
     }
 
-    private async Task<Dictionary<Guid, List<StoredRow>>> ReadBatchAsync(List<Read> batch)
+    private async Task<IReadOnlyDictionary<Guid, List<StoredRow>>> ReadManyAsync(IReadOnlyList<Guid> runIds)
     {
         await using var command = _dataSource.CreateCommand(
             "SELECT run_id, event_id, sequence, event_type, payload::text, created_at FROM agentops_run_journal WHERE run_id = ANY($1) ORDER BY run_id, sequence");
-        command.Parameters.AddWithValue(batch.Select(r => r.RunId).Distinct().ToArray());
+        command.Parameters.AddWithValue(runIds.ToArray());
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new Dictionary<Guid, List<StoredRow>>();
         while (await reader.ReadAsync())
@@ -273,9 +239,8 @@ public sealed class PostgresRunJournalStore : IRunJournalStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _appends.Writer.TryComplete();
-        _reads.Writer.TryComplete();
         await _writer;
-        await _reader;
+        await _reads.DisposeAsync();
     }
 
     private static async Task<List<(int Sequence, Guid Id)>> StoredIdsAsync(NpgsqlConnection connection, IReadOnlyList<JournalEntry> entries)

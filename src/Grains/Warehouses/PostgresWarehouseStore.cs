@@ -1,7 +1,6 @@
 using AgentOps.Common;
 using System.Collections.Immutable;
 using System.Text.Json;
-using System.Threading.Channels;
 using Npgsql;
 
 namespace AgentOps.Warehouses;
@@ -18,16 +17,13 @@ public sealed class PostgresWarehouseStore : IWarehouseStore, IAsyncDisposable
 
     private sealed record Line(Guid BookId, int Quantity);
 
-    private sealed record Lookup(string Warehouse, string OperationId, TaskCompletionSource<string?> Done);
-
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<Lookup> _lookups = Channel.CreateUnbounded<Lookup>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _lookupLoop;
+    private readonly ReadBatcher<(string Warehouse, string OperationId), string> _operations;
 
     public PostgresWarehouseStore(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
-        _lookupLoop = Task.Run(LookupLoopAsync);
+        _operations = new ReadBatcher<(string, string), string>(FindOperationsAsync, MaxLookups);
     }
 
     public async Task<WarehouseRecord> LoadAsync(string warehouse)
@@ -80,47 +76,23 @@ public sealed class PostgresWarehouseStore : IWarehouseStore, IAsyncDisposable
         }
     }
 
-    public Task<string?> FindOperationAsync(string warehouse, string operationId)
+    public Task<string?> FindOperationAsync(string warehouse, string operationId) => _operations.ReadAsync((warehouse, operationId));
+
+    private async Task<IReadOnlyDictionary<(string, string), string>> FindOperationsAsync(IReadOnlyList<(string Warehouse, string OperationId)> keys)
     {
-        var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_lookups.Writer.TryWrite(new Lookup(warehouse, operationId, done))) throw new InvalidOperationException("The warehouse store is shutting down.");
-        return done.Task;
+        await using var command = _dataSource.CreateCommand("""
+            SELECT o.warehouse, o.operation_id, o.result FROM agentops_warehouse_operations o
+              JOIN unnest($1::varchar[], $2::varchar[]) AS t(w, i) ON o.warehouse = t.w AND o.operation_id = t.i
+            """);
+        command.Parameters.AddWithValue(keys.Select(k => k.Warehouse).ToArray());
+        command.Parameters.AddWithValue(keys.Select(k => k.OperationId).ToArray());
+        await using var reader = await command.ExecuteReaderAsync();
+        var found = new Dictionary<(string, string), string>();
+        while (await reader.ReadAsync()) found[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+        return found;
     }
 
-    private async Task LookupLoopAsync()
-    {
-        var batch = new List<Lookup>(MaxLookups);
-        while (await _lookups.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxLookups && _lookups.Reader.TryRead(out var lookup)) batch.Add(lookup);
-            try
-            {
-                await using var command = _dataSource.CreateCommand("""
-                    SELECT o.warehouse, o.operation_id, o.result FROM agentops_warehouse_operations o
-                      JOIN unnest($1::varchar[], $2::varchar[]) AS t(w, i) ON o.warehouse = t.w AND o.operation_id = t.i
-                    """);
-                command.Parameters.AddWithValue(batch.Select(l => l.Warehouse).ToArray());
-                command.Parameters.AddWithValue(batch.Select(l => l.OperationId).ToArray());
-                var found = new Dictionary<(string, string), string>();
-                await using (var reader = await command.ExecuteReaderAsync())
-                {
-                    while (await reader.ReadAsync()) found[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
-                }
-                foreach (var lookup in batch) lookup.Done.TrySetResult(found.GetValueOrDefault((lookup.Warehouse, lookup.OperationId)));
-            }
-            catch (Exception e)
-            {
-                foreach (var lookup in batch) lookup.Done.TrySetException(e);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _lookups.Writer.TryComplete();
-        await _lookupLoop;
-    }
+    public ValueTask DisposeAsync() => _operations.DisposeAsync();
 
     public async Task<ShipmentConfirmation?> FindShipmentAsync(string warehouse, Guid orderId)
     {
