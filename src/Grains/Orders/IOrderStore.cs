@@ -29,7 +29,7 @@ public interface IOrderStore
 
     Task<IReadOnlyList<OrderReference>> ListAsync(OrderQuery query);
 
-    /// <summary>Orders PENDING and untouched since <paramref name="before"/>.</summary>
+    /// <summary>Orders PENDING and untouched since <paramref name="before"/> (a store may forget here which orders ended).</summary>
     Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, int limit);
 }
 

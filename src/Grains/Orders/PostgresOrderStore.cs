@@ -125,9 +125,12 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
     {
         // A batch without an explicit transaction runs as one implicit transaction, in one round trip.
         await using var commands = _dataSource.CreateBatch();
-        foreach (var change in batch)
+        var primary = new int[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            var command = change.Kind switch
+            var change = batch[i];
+            primary[i] = commands.BatchCommands.Count;
+            commands.BatchCommands.Add(change.Kind switch
             {
                 Kind.NewRow => BatchCommands.Of(
                     "INSERT INTO agentops_orders (order_id, user_id, payload, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (order_id) DO NOTHING",
@@ -142,12 +145,18 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
                      WHERE order_id = $1 AND state_version = $5
                     """, change.OrderId, new NpgsqlParameter { Value = (object?)change.State ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea },
                     new NpgsqlParameter { Value = (object?)change.Status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar }, change.At, change.ExpectedVersion),
-            };
-            commands.BatchCommands.Add(command);
+            });
+            if (change.Status == PendingName) commands.BatchCommands.Add(NotePending(change.OrderId));
         }
         await commands.ExecuteNonQueryAsync();
-        return [.. commands.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => c.RecordsAffected > 0)];
+        return [.. primary.Select(i => commands.BatchCommands[i].RecordsAffected > 0)];
     }
+
+    // Noted in the same transaction as the write that leaves the order PENDING (a write that changed nothing only
+    // notes it once more); kept out of the order table so that no index there covers a column an order's end
+    // changes, which makes that update HOT. The sweeper forgets the orders that are no longer PENDING.
+    private static NpgsqlBatchCommand NotePending(Guid orderId) =>
+        BatchCommands.Of("INSERT INTO agentops_pending_orders (order_id) VALUES ($1)", orderId);
 
     public async ValueTask DisposeAsync()
     {
@@ -189,15 +198,25 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, int limit)
     {
-        await using var command = _dataSource.CreateCommand(
-            "SELECT order_id FROM agentops_orders WHERE status = 'PENDING' AND updated_at < $1 ORDER BY updated_at LIMIT $2");
-        command.Parameters.AddWithValue(before.UtcDateTime);
-        command.Parameters.AddWithValue(limit);
-        await using var reader = await command.ExecuteReaderAsync();
+        // Both look rows up one by one through the primary key (a subquery per row, an array of ids): a join could be
+        // planned as a scan of the whole order table, which only grows.
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(BatchCommands.Of("""
+            DELETE FROM agentops_pending_orders p
+             WHERE (SELECT o.status FROM agentops_orders o WHERE o.order_id = p.order_id) IS DISTINCT FROM 'PENDING'
+            """));
+        batch.BatchCommands.Add(BatchCommands.Of("""
+            SELECT order_id FROM agentops_orders
+             WHERE order_id = ANY (ARRAY(SELECT DISTINCT order_id FROM agentops_pending_orders)) AND status = 'PENDING' AND updated_at < $1
+             ORDER BY updated_at LIMIT $2
+            """, before.UtcDateTime, limit));
+        await using var reader = await batch.ExecuteReaderAsync();
         var ids = new List<Guid>();
         while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
         return ids;
     }
+
+    private static readonly string PendingName = Name(OrderStatus.Pending);
 
     private static string Name(OrderStatus status) => status.ToString().ToUpperInvariant();
 }

@@ -41,4 +41,71 @@ public sealed class OrderStoreTests
         Assert.Equal(new byte[] { 1, 2, 3 }, stored!.State);
         Assert.Equal(1, stored.Version);
     }
+
+    [Fact]
+    public async Task An_order_is_listed_as_stalled_only_while_its_row_is_pending()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store_pending");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        var (order, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var placed = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var later = placed.AddMinutes(5);
+        Assert.True(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, placed));
+        Assert.True(await store.AddAsync(other, Guid.NewGuid(), OrderStatus.Pending, later));
+
+        Assert.Equal([order, other], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+        Assert.Equal([order], await store.ListStalledAsync(later, 10));
+
+        // A write that lost the race leaves the row, and so the list, as it was.
+        Assert.False(await store.WriteStateAsync(order, [1], expectedVersion: 3, OrderStatus.Shipped, later));
+        Assert.Equal([order, other], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+
+        Assert.True(await store.WriteStateAsync(order, [1], expectedVersion: 0, OrderStatus.Failed, later));
+        Assert.Equal([other], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+
+        // A retry makes it PENDING again, from the time of the retry.
+        var retried = DateTimeOffset.UtcNow.AddMinutes(-1);
+        Assert.True(await store.WriteStateAsync(order, [2], expectedVersion: 1, OrderStatus.Pending, retried));
+        Assert.Equal([other, order], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+
+        await store.RemoveAsync(other);
+        Assert.Equal([order], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+    }
+
+    [Fact]
+    public async Task The_end_of_an_order_updates_its_row_without_touching_an_index()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store_hot");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        const int count = 200;
+        await using (var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance))
+        {
+            var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToList();
+            // Sizes as measured: a new row ~1,000 bytes with its payload, an ended one ~430.
+            var payload = $$"""{"lines":"{{new string('x', 880)}}"}""";
+            await Task.WhenAll(ids.Select(id => store.AddAsync(id, Guid.NewGuid(), OrderStatus.Pending, DateTimeOffset.UtcNow, payload)));
+            var ended = await Task.WhenAll(ids.Select(id => store.WriteStateAsync(id, new byte[320], 0, OrderStatus.Shipped, DateTimeOffset.UtcNow)));
+            Assert.All(ended, Assert.True);
+
+            // The sweep forgets the ended orders: the list of possibly pending ones does not grow with history.
+            Assert.Empty(await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+            await using var remembered = dataSource.CreateCommand("SELECT count(*) FROM agentops_pending_orders");
+            Assert.Equal(0L, await remembered.ExecuteScalarAsync());
+        }
+        // A server process reports its table statistics when it ends: close the pooled connections, then read them.
+        dataSource.Clear();
+        var (updates, hot) = (0L, 0L);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); updates < count && DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT pg_stat_clear_snapshot(); SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'agentops_orders'");
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.NextResultAsync();
+            Assert.True(await reader.ReadAsync());
+            (updates, hot) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        Assert.Equal(count, updates);
+        Assert.Equal(count, hot);
+    }
 }
