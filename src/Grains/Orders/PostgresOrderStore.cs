@@ -198,12 +198,16 @@ public sealed class PostgresOrderStore : IOrderStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<Guid>> ListStalledAsync(DateTimeOffset before, int limit)
     {
-        // Both look rows up one by one through the primary key (a subquery per row, an array of ids): a join could be
-        // planned as a scan of the whole order table, which only grows.
+        // Both look order rows up one by one through the primary key (a subquery per note, an array of ids): a join
+        // could be planned as a scan of the whole order table, which only grows.
         await using var batch = _dataSource.CreateBatch();
+        // The notes this statement sees become one per order still PENDING (an order noted again and again while it
+        // stays PENDING, by each resume or unanswered attempt, keeps one); notes written meanwhile are not seen and stay.
         batch.BatchCommands.Add(BatchCommands.Of("""
-            DELETE FROM agentops_pending_orders p
-             WHERE (SELECT o.status FROM agentops_orders o WHERE o.order_id = p.order_id) IS DISTINCT FROM 'PENDING'
+            WITH seen AS (DELETE FROM agentops_pending_orders RETURNING order_id)
+            INSERT INTO agentops_pending_orders (order_id)
+            SELECT DISTINCT s.order_id FROM seen s
+             WHERE (SELECT o.status FROM agentops_orders o WHERE o.order_id = s.order_id) = 'PENDING'
             """));
         batch.BatchCommands.Add(BatchCommands.Of("""
             SELECT order_id FROM agentops_orders

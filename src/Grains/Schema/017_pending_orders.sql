@@ -4,8 +4,13 @@
 -- and left dead entries there for vacuum to find in indexes that only grow.
 -- Every write that leaves an order PENDING appends its id here in the same transaction; nothing is deleted per
 -- order (a queue table with a delete per order bloated between two autovacuums, and its planner estimates went with
--- it). The sweeper joins this with the rows, resumes the ones still PENDING and drops the rest in one statement.
+-- it). Each sweep replaces the notes it sees by one per order still PENDING and resumes the stalled ones.
 -- No index: it holds the orders of about one sweep period and is only ever read whole.
+-- No order may become PENDING between the copy below and the index's removal without being noted: hold writers off
+-- until this script commits. Silos of a version before this script do not note their orders: stop them before it
+-- runs (README, Known limits).
+LOCK TABLE agentops_orders IN SHARE MODE;
+
 CREATE TABLE IF NOT EXISTS agentops_pending_orders
 (
     order_id uuid NOT NULL

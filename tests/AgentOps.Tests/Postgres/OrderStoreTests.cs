@@ -108,4 +108,58 @@ public sealed class OrderStoreTests
         Assert.Equal(count, updates);
         Assert.Equal(count, hot);
     }
+
+    [Fact]
+    public async Task An_order_noted_again_while_pending_is_listed_once_and_keeps_one_note()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store_notes");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        var order = Guid.NewGuid();
+        var placed = DateTimeOffset.UtcNow.AddMinutes(-10);
+        Assert.True(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, placed));
+        // A resume writes the row again (refused: it exists) and an unanswered attempt stores PENDING state: both note it.
+        Assert.False(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, placed));
+        Assert.True(await store.WriteStateAsync(order, [1], expectedVersion: 0, OrderStatus.Pending, placed));
+        Assert.Equal(3L, await CountNotesAsync(dataSource));
+
+        Assert.Equal([order], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+        Assert.Equal(1L, await CountNotesAsync(dataSource));
+        Assert.Equal([order], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+        Assert.Equal(1L, await CountNotesAsync(dataSource));
+    }
+
+    [Fact]
+    public async Task Orders_pending_before_the_pending_list_existed_are_still_found()
+    {
+        var server = await PostgresServer.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync("order_store_backfill");
+        var migrator = new SchemaMigrator(NullLogger<SchemaMigrator>.Instance);
+        var scripts = SchemaMigrator.EmbeddedScripts();
+        await migrator.ApplyAsync(connectionString, [.. scripts.TakeWhile(s => s.Name != "017_pending_orders.sql")]);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var (pending, shipped) = (Guid.NewGuid(), Guid.NewGuid());
+        await using (var insert = dataSource.CreateCommand("""
+            INSERT INTO agentops_orders (order_id, user_id, status, created_at, updated_at)
+            VALUES ($1, $3, 'PENDING', now() - interval '1 hour', now() - interval '1 hour'),
+                   ($2, $3, 'SHIPPED', now() - interval '1 hour', now() - interval '1 hour')
+            """))
+        {
+            insert.Parameters.AddWithValue(pending);
+            insert.Parameters.AddWithValue(shipped);
+            insert.Parameters.AddWithValue(Guid.NewGuid());
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(["017_pending_orders.sql"], [.. (await migrator.ApplyAsync(connectionString, scripts)).Where(n => n.StartsWith("017"))]);
+
+        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        Assert.Equal([pending], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
+    }
+
+    private static async Task<long> CountNotesAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM agentops_pending_orders");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }
