@@ -11,9 +11,8 @@ public sealed class OrderStoreTests
     [Fact]
     public async Task A_second_row_for_the_same_order_is_refused_and_the_first_payload_kept()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        await using var dataSource = await MigratedDataSourceAsync("order_store");
+        await using var store = NewStore(dataSource);
         var order = Guid.NewGuid();
 
         Assert.True(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, DateTimeOffset.UtcNow, """{"first":true}"""));
@@ -25,9 +24,8 @@ public sealed class OrderStoreTests
     [Fact]
     public async Task The_payload_is_dropped_once_the_orders_state_is_stored_and_kept_until_then()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store_payload");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        await using var dataSource = await MigratedDataSourceAsync("order_store_payload");
+        await using var store = NewStore(dataSource);
         var order = Guid.NewGuid();
         Assert.True(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, DateTimeOffset.UtcNow, """{"first":true}"""));
 
@@ -45,9 +43,8 @@ public sealed class OrderStoreTests
     [Fact]
     public async Task An_order_is_listed_as_stalled_only_while_its_row_is_pending()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store_pending");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        await using var dataSource = await MigratedDataSourceAsync("order_store_pending");
+        await using var store = NewStore(dataSource);
         var (order, other) = (Guid.NewGuid(), Guid.NewGuid());
         var placed = DateTimeOffset.UtcNow.AddMinutes(-10);
         var later = placed.AddMinutes(5);
@@ -76,10 +73,9 @@ public sealed class OrderStoreTests
     [Fact]
     public async Task The_end_of_an_order_updates_its_row_without_touching_an_index()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store_hot");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = await MigratedDataSourceAsync("order_store_hot");
         const int count = 200;
-        await using (var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance))
+        await using (var store = NewStore(dataSource))
         {
             var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToList();
             // Sizes as measured: a new row ~1,000 bytes with its payload, an ended one ~430.
@@ -90,8 +86,7 @@ public sealed class OrderStoreTests
 
             // The sweep forgets the ended orders: the list of possibly pending ones does not grow with history.
             Assert.Empty(await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
-            await using var remembered = dataSource.CreateCommand("SELECT count(*) FROM agentops_pending_orders");
-            Assert.Equal(0L, await remembered.ExecuteScalarAsync());
+            Assert.Equal(0L, await CountNotesAsync(dataSource));
         }
         // A server process reports its table statistics when it ends: close the pooled connections, then read them.
         dataSource.Clear();
@@ -112,9 +107,8 @@ public sealed class OrderStoreTests
     [Fact]
     public async Task An_order_noted_again_while_pending_is_listed_once_and_keeps_one_note()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("order_store_notes");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        await using var dataSource = await MigratedDataSourceAsync("order_store_notes");
+        await using var store = NewStore(dataSource);
         var order = Guid.NewGuid();
         var placed = DateTimeOffset.UtcNow.AddMinutes(-10);
         Assert.True(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, placed));
@@ -153,9 +147,14 @@ public sealed class OrderStoreTests
 
         Assert.Equal(["017_pending_orders.sql"], [.. (await migrator.ApplyAsync(connectionString, scripts)).Where(n => n.StartsWith("017"))]);
 
-        await using var store = new PostgresOrderStore(dataSource, NullLogger<PostgresOrderStore>.Instance);
+        await using var store = NewStore(dataSource);
         Assert.Equal([pending], await store.ListStalledAsync(DateTimeOffset.UtcNow, 10));
     }
+
+    private static async Task<NpgsqlDataSource> MigratedDataSourceAsync(string prefix) =>
+        NpgsqlDataSource.Create(await PostgresServer.CreateMigratedDatabaseAsync(prefix));
+
+    private static PostgresOrderStore NewStore(NpgsqlDataSource dataSource) => new(dataSource, NullLogger<PostgresOrderStore>.Instance);
 
     private static async Task<long> CountNotesAsync(NpgsqlDataSource dataSource)
     {
