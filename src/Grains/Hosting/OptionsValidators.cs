@@ -69,8 +69,8 @@ public sealed class SecurityOptionsValidator(IHostEnvironment environment, IOpti
             return ValidateOptionsResult.Fail("AgentOps:Security:LockoutThreshold must be at least 1.");
         if (o.LockoutDuration <= TimeSpan.Zero || o.MaxLockoutDuration < o.LockoutDuration)
             return ValidateOptionsResult.Fail("AgentOps:Security:LockoutDuration must be positive and at most MaxLockoutDuration.");
-        if (o.CredentialCacheDuration < TimeSpan.Zero || o.CookieRevalidationInterval <= TimeSpan.Zero)
-            return ValidateOptionsResult.Fail("AgentOps:Security:CredentialCacheDuration must not be negative and CookieRevalidationInterval must be positive.");
+        if (o.CredentialCacheDuration < TimeSpan.Zero || o.StampRecheckInterval < TimeSpan.Zero || o.CookieRevalidationInterval <= TimeSpan.Zero)
+            return ValidateOptionsResult.Fail("AgentOps:Security:CredentialCacheDuration and StampRecheckInterval must not be negative, and CookieRevalidationInterval must be positive.");
         if (environment.IsProduction())
         {
             if (o.ServiceToken == SecurityOptions.DevelopmentServiceToken)

@@ -37,14 +37,26 @@ public static class AuthApi
         return routes;
     }
 
-    private static async Task<Results<NoContent, ApiErrorResult>> ChangePasswordAsync(ChangePasswordRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<NoContent, ApiErrorResult>> ChangePasswordAsync(ChangePasswordRequest body, ClaimsPrincipal user, IGrainFactory grains,
+        CredentialVerifier verifier)
     {
         if (string.IsNullOrEmpty(body.NewPassword)) return ApiErrors.Validation("missing_field", "new_password is required.", new Dictionary<string, string> { ["field"] = "new_password" });
-        var result = await grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(user.FindFirstValue(AgentOpsClaims.Email)!)).ChangePasswordAsync(body.NewPassword);
+        var email = UserRules.NormalizeEmail(user.FindFirstValue(AgentOpsClaims.Email)!);
+        UserResult result;
+        try
+        {
+            result = await grains.GetGrain<IUserGrain>(email).ChangePasswordAsync(body.NewPassword);
+        }
+        finally
+        {
+            // Also when the outcome is unknown: the old password must not outlive a change that may have happened.
+            verifier.Forget(email);
+        }
         return result.Error is { } error ? ApiErrors.From(error) : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<UserResponse>, ApiErrorResult>> ChangeRoleAsync(string email, ChangeRoleRequest body, IGrainFactory grains)
+    private static async Task<Results<Ok<UserResponse>, ApiErrorResult>> ChangeRoleAsync(string email, ChangeRoleRequest body, IGrainFactory grains,
+        CredentialVerifier verifier)
     {
         UserRole? role = body.Role?.Trim().ToUpperInvariant() switch
         {
@@ -55,7 +67,15 @@ public static class AuthApi
         };
         if (role is null) return ApiErrors.Validation("invalid_role", "role must be CUSTOMER, STORE_ADMIN or WAREHOUSE_STAFF.");
         if (email.Length > 254) return ApiErrors.NotFound("No such user.");
-        var result = await grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(email)).ChangeRoleAsync(role.Value, body.Warehouse?.Trim());
+        UserResult result;
+        try
+        {
+            result = await grains.GetGrain<IUserGrain>(UserRules.NormalizeEmail(email)).ChangeRoleAsync(role.Value, body.Warehouse?.Trim());
+        }
+        finally
+        {
+            verifier.Forget(email);
+        }
         return result.Error is { } error ? ApiErrors.From(error) : TypedResults.Ok(UserResponse.From(result.User!));
     }
 

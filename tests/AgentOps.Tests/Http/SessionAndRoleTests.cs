@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using AgentOps.Hosting;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Users;
 using AgentOps.Web.Auth;
@@ -9,6 +11,7 @@ using AgentOps.Web.Bookstore;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AgentOps.Tests.Http;
 
@@ -86,6 +89,25 @@ public sealed partial class SessionAndRoleTests(GuardedWebAppFixture app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await basic.GetAsync("/store/orders")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.As(email, "new-password").GetAsync("/store/orders")).StatusCode);
         await Scenario.EventuallyAsync(() => SentToLoginAsync(browser, "/runs"), Patience, "the UI session ends after the password change");
+    }
+
+    [Fact]
+    public async Task A_password_changed_through_another_web_process_ends_cached_basic_credentials_within_the_stamp_interval()
+    {
+        var email = await NewAccountAsync("elsewhere1");
+        var basic = app.As(email, "elsewhere1");
+        Assert.Equal(HttpStatusCode.OK, (await basic.GetAsync("/store/orders")).StatusCode);
+
+        // Another web process changes it: straight at the user grain, so this process is not told and its stamp ages out.
+        var changed = await app.Services.GetRequiredService<IClusterClient>().GetGrain<IUserGrain>(email).ChangePasswordAsync("elsewhere2");
+        Assert.Null(changed.Error);
+        var changedAt = Stopwatch.GetTimestamp();
+        await Scenario.EventuallyAsync(async () => (await basic.GetAsync("/store/orders")).StatusCode == HttpStatusCode.Unauthorized, Patience,
+            "the old password stops working once the remembered stamp is due for a recheck");
+        var interval = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.StampRecheckInterval;
+        Assert.True(Stopwatch.GetElapsedTime(changedAt) < interval + TimeSpan.FromSeconds(5),
+            $"the old password worked {Stopwatch.GetElapsedTime(changedAt)} after the change; the stamp is rechecked every {interval}");
+        Assert.Equal(HttpStatusCode.OK, (await app.As(email, "elsewhere2").GetAsync("/store/orders")).StatusCode);
     }
 
     [Fact]
