@@ -72,6 +72,7 @@ public static class AgentOpsHostingExtensions
     public static ISiloBuilder AddAgentOpsSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddAgentOpsOptions(configuration);
+        CachedGrainInterfaceTypes.AddTo(silo.Services);
         var cluster = Read<AgentOpsClusterOptions>(configuration, AgentOpsClusterOptions.Section);
         var storage = Read<AgentOpsStorageOptions>(configuration, AgentOpsStorageOptions.Section);
         storage.ConnectionString ??= configuration["AgentOps:Postgres"];
@@ -225,6 +226,7 @@ public static class AgentOpsHostingExtensions
     public static IClientBuilder AddAgentOpsClient(this IClientBuilder client, IConfiguration configuration)
     {
         client.Services.AddAgentOpsOptions(configuration);
+        CachedGrainInterfaceTypes.AddTo(client.Services);
         var cluster = Read<AgentOpsClusterOptions>(configuration, AgentOpsClusterOptions.Section);
         var storage = Read<AgentOpsStorageOptions>(configuration, AgentOpsStorageOptions.Section);
         storage.ConnectionString ??= configuration["AgentOps:Postgres"];
