@@ -42,8 +42,7 @@ public static class StorableEvents
     /// <summary>JSON text whose strings are all storable; the same instance when nothing had to change.</summary>
     private static string J(string json)
     {
-        // A \u0000 escape is plain ASCII in the text but becomes NUL once PostgreSQL parses it as jsonb.
-        if (StorableText.IsStorable(json) && !json.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) && !HasSurrogateEscape(json)) return json;
+        if (StorableText.IsStorable(json) && !HasUnstorableEscape(json)) return json;
         JsonNode? node;
         try
         {
@@ -57,11 +56,24 @@ public static class StorableEvents
         return node is null ? json : CleanNode(node)?.ToJsonString() ?? "null";
     }
 
-    private static bool HasSurrogateEscape(string json) =>
-        json.Contains("\\ud8", StringComparison.OrdinalIgnoreCase) || json.Contains("\\ud9", StringComparison.OrdinalIgnoreCase)
-        || json.Contains("\\uda", StringComparison.OrdinalIgnoreCase) || json.Contains("\\udb", StringComparison.OrdinalIgnoreCase)
-        || json.Contains("\\udc", StringComparison.OrdinalIgnoreCase) || json.Contains("\\udd", StringComparison.OrdinalIgnoreCase)
-        || json.Contains("\\ude", StringComparison.OrdinalIgnoreCase) || json.Contains("\\udf", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether the text has a \u0000 escape (plain ASCII here, NUL once PostgreSQL parses it as jsonb) or a surrogate
+    /// escape (\uD800–\uDFFF, which may be unpaired), in either case. One pass over the backslashes: this runs for every
+    /// journaled event, and nine case-insensitive searches were ~2 % of the CPU of the agents scenario. An escaped
+    /// backslash before "u" counts too; the slow path that parses the JSON sorts that out.
+    /// </summary>
+    public static bool HasUnstorableEscape(string json)
+    {
+        for (var i = json.IndexOf('\\'); i >= 0 && i + 3 < json.Length; i = json.IndexOf('\\', i + 1))
+        {
+            if ((json[i + 1] | 0x20) != 'u') continue;
+            var first = json[i + 2] | 0x20;
+            var second = json[i + 3] | 0x20;
+            if (first == 'd' && (second is '8' or '9' or (>= 'a' and <= 'f'))) return true;
+            if (first == '0' && second == '0' && i + 5 < json.Length && json[i + 4] == '0' && json[i + 5] == '0') return true;
+        }
+        return false;
+    }
 
     private static JsonNode? CleanNode(JsonNode? node)
     {

@@ -38,6 +38,22 @@ public sealed class StorableTextTests
         Assert.Contains("a\uFFFDb", System.Text.Json.JsonDocument.Parse(result.OutputData).RootElement.GetProperty("note").GetString());
     }
 
+    [Theory]
+    [InlineData("{\"a\":\"x\\u0000\"}", true)]
+    [InlineData("{\"a\":\"x\\U0000\"}", true)]
+    [InlineData("{\"a\":\"\\ud800\"}", true)]
+    [InlineData("{\"a\":\"\\uDBFF\"}", true)]
+    [InlineData("{\"a\":\"\\uDc00\"}", true)]
+    [InlineData("{\"a\":\"\\udfff\"}", true)]
+    [InlineData("\\ud9", true)]
+    [InlineData("{\"a\":\"\\u00e9 \\ud7ff \\ue000 \\\"quoted\\\" \\n\"}", false)]
+    [InlineData("{\"a\":\"\\u000\"}", false)]
+    [InlineData("ends with \\u00", false)]
+    [InlineData("ends with \\", false)]
+    [InlineData("no escapes at all", false)]
+    public void Nul_and_surrogate_escapes_are_found_in_either_case_and_nothing_else_is(string json, bool found) =>
+        Assert.Equal(found, StorableEvents.HasUnstorableEscape(json));
+
     [Fact]
     public void Storable_events_are_left_as_they_are()
     {
