@@ -541,7 +541,7 @@ public sealed class AgentRunGrain(
         {
             using var args = JsonDocument.Parse(pending.EffectiveArgs);
             using var timeout = new CancellationTokenSource(Limits.StepTimeout);
-            // Rights as they are now: a role taken away while the call waited for approval is taken away from the run too.
+            // Rights as of this turn: a role taken away while the call waited for approval is taken away from the run too.
             var requester = await RequesterAsync(Identity.RequestedBy);
             if (!tool.MayUse(requester, args.RootElement))
             {

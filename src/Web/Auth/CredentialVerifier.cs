@@ -76,7 +76,12 @@ public sealed class CredentialVerifier(IGrainFactory grains, IMemoryCache cache,
         if (cache.TryGetValue(key, out int? remembered)) return remembered;
         var generation = Interlocked.Read(ref _generation);
         var stamp = await CurrentStampAsync(normalized);
-        if (Interlocked.Read(ref _generation) == generation) cache.Set(key, stamp, interval);
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            cache.Set(key, stamp, interval);
+            // A Forget between the check and the Set: what was just stored may be the old stamp.
+            if (Interlocked.Read(ref _generation) != generation) cache.Remove(key);
+        }
         return stamp;
     }
 

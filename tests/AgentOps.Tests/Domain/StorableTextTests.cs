@@ -46,6 +46,7 @@ public sealed class StorableTextTests
     [InlineData("{\"a\":\"\\uDc00\"}", true)]
     [InlineData("{\"a\":\"\\udfff\"}", true)]
     [InlineData("\\ud9", true)]
+    [InlineData("ends with \\u0000", true)]
     [InlineData("{\"a\":\"\\u00e9 \\ud7ff \\ue000 \\\"quoted\\\" \\n\"}", false)]
     [InlineData("{\"a\":\"\\u000\"}", false)]
     [InlineData("ends with \\u00", false)]

@@ -30,6 +30,7 @@ public sealed class GuardedWebAppFixture : WebApplicationFactory<Program>, IAsyn
     public const int LoginPermitLimit = 4;
     public const int RegisterPermitLimit = 3;
     public const int LockoutThreshold = 3;
+    public static readonly TimeSpan StampRecheckInterval = TimeSpan.FromSeconds(5);
 
     private string _connectionString = "";
 
@@ -71,6 +72,8 @@ public sealed class GuardedWebAppFixture : WebApplicationFactory<Program>, IAsyn
         builder.UseSetting("AgentOps:Security:LockoutDuration", "00:00:01");
         builder.UseSetting("AgentOps:Security:MaxLockoutDuration", "00:00:04");
         builder.UseSetting("AgentOps:Security:CookieRevalidationInterval", "00:00:00.100");
+        // Long enough that a request right after a change made elsewhere still meets the reused stamp.
+        builder.UseSetting("AgentOps:Security:StampRecheckInterval", StampRecheckInterval.ToString());
         builder.UseSetting("AgentOps:Observability:MetricsToken", MetricsToken);
         builder.ConfigureServices(services =>
         {
