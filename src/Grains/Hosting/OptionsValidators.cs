@@ -71,6 +71,9 @@ public sealed class SecurityOptionsValidator(IHostEnvironment environment, IOpti
             return ValidateOptionsResult.Fail("AgentOps:Security:LockoutDuration must be positive and at most MaxLockoutDuration.");
         if (o.CredentialCacheDuration < TimeSpan.Zero || o.StampRecheckInterval < TimeSpan.Zero || o.CookieRevalidationInterval <= TimeSpan.Zero)
             return ValidateOptionsResult.Fail("AgentOps:Security:CredentialCacheDuration and StampRecheckInterval must not be negative, and CookieRevalidationInterval must be positive.");
+        // A longer reuse would let a password or role changed through another web process live on that long.
+        if (o.StampRecheckInterval > SecurityOptions.MaxStampRecheckInterval)
+            return ValidateOptionsResult.Fail($"AgentOps:Security:StampRecheckInterval may be at most {SecurityOptions.MaxStampRecheckInterval}.");
         if (environment.IsProduction())
         {
             if (o.ServiceToken == SecurityOptions.DevelopmentServiceToken)

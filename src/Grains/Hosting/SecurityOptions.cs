@@ -29,6 +29,9 @@ public sealed class SecurityOptions
     /// </summary>
     public TimeSpan StampRecheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest <see cref="StampRecheckInterval"/> the validator accepts.</summary>
+    public static readonly TimeSpan MaxStampRecheckInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>Wrong passwords in a row (per e-mail, known or not) after which the account is locked.</summary>
     public int LockoutThreshold { get; set; } = 5;
 
