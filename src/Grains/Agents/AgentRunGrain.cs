@@ -856,7 +856,7 @@ public sealed class AgentRunGrain(
         return new DateTimeOffset(now - now % 10, TimeSpan.Zero);
     }
 
-    /// <summary>The person a run acts for, as the user grain knows them now; null for an unknown user (no rights).</summary>
+    /// <summary>The person a run acts for, as the user grain knows them in this turn; null for an unknown user (no rights).</summary>
     private async Task<Requester?> RequesterAsync(string? email)
     {
         if (string.IsNullOrWhiteSpace(email)) return null;
@@ -869,8 +869,9 @@ public sealed class AgentRunGrain(
 
     /// <summary>
     /// Within one turn (a start, a decision, the steps that follow, none of which waits for a person) a person's rights
-    /// are looked up once. Each lookup was a call to the same user grain, up to six per run: ~7 % of the CPU of the agents
-    /// scenario (dotnet-trace collect-linux, 64 clients). The next turn asks again, so a changed role applies to it.
+    /// are looked up once. Each lookup was a call to the same user grain, up to six per run: ~7 % of the CPU samples of the
+    /// agents scenario inclusive (dotnet-trace collect-linux, 64 clients). The next turn asks again, so a changed role
+    /// applies to it.
     /// </summary>
     private TurnRequesters RememberRequestersThisTurn()
     {

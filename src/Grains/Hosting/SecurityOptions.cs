@@ -25,7 +25,8 @@ public sealed class SecurityOptions
     /// <summary>
     /// How long a web process reuses a user's security stamp before asking the user grain again (0: ask on every
     /// request). A password or role changed through this process ends its cached credentials at once; through another
-    /// web process, within this interval. Asking on every request cost ~12 % of the CPU of a busy single-user client.
+    /// web process, within this interval. Reusing it made 7 % more agent runs per second than asking on every request
+    /// (load generator, agents at 64 clients, two runs each).
     /// </summary>
     public TimeSpan StampRecheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 

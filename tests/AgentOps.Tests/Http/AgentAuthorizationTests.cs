@@ -84,6 +84,29 @@ public sealed class AgentAuthorizationTests(WebAppFixture app)
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/agents/runs/{own}/cancel", new { reason = "test over" })).StatusCode);
     }
 
+    [Fact]
+    public async Task A_role_taken_away_while_a_call_waits_for_approval_is_taken_away_from_the_run_when_it_is_approved()
+    {
+        var email = $"authz-{Guid.NewGuid():N}@example.com";
+        var register = await app.CreateClient().PostAsJsonAsync("/store/auth/register", new { email, password = "secret123", name = "Demoted" });
+        Assert.True(register.IsSuccessStatusCode, await register.Content.ReadAsStringAsync());
+        using var admin = app.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/store/users/{email}/role", new { role = "STORE_ADMIN" })).StatusCode);
+        using var requester = app.As(email, "secret123");
+
+        var run = await StartAsync(requester, "Set stock of The Hobbit at alpha to 41", "inventory");
+        var waiting = await WaitForAsync(requester, run, r => r.GetProperty("status").GetString() == "suspended");
+        var callId = waiting.GetProperty("pending_tool").GetProperty("call_id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/store/users/{email}/role", new { role = "CUSTOMER" })).StatusCode);
+        var approved = await admin.PostAsJsonAsync($"/agents/runs/{run}/resume", new { decision = "approved", call_id = callId });
+        Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
+
+        var done = await WaitForEndAsync(admin, run);
+        var result = Assert.Single(Events(done, "TOOL_RESULT"), r => r.GetProperty("payload").GetProperty("call_id").GetString() == callId);
+        Assert.Equal("error", result.GetProperty("payload").GetProperty("status").GetString());
+        Assert.Contains("forbidden", result.GetProperty("payload").GetProperty("output_data").GetRawText());
+    }
+
     private async Task<string?> LastReconciliationAsync()
     {
         using var admin = app.Admin();
