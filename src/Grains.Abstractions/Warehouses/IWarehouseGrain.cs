@@ -23,6 +23,13 @@ public interface IWarehouseGrain : IGrainWithStringKey
     [Alias("SetStock"), AlwaysInterleave]
     Task<Common.OperationError?> SetStockAsync(ImmutableArray<StockLine> lines, string changedBy, string? operationId = null);
 
+    /// <summary>
+    /// Checks one book's stock against what the caller expects, sets it once per operation id, and answers with the line
+    /// before and after: one call where a tool would otherwise read, set and read again. Interleaves (group commit).
+    /// </summary>
+    [Alias("SetBookStock"), AlwaysInterleave]
+    Task<BookStockChangeOutcome> SetBookStockAsync(BookStockChange change);
+
     /// <summary>Whether an operation id (a stock change or a restart) was applied here, once that is durable.</summary>
     [Alias("HasApplied"), AlwaysInterleave]
     Task<bool> HasAppliedAsync(string operationId);

@@ -255,4 +255,24 @@ public sealed class GovernedRunTests(MemoryClusterFixture fixture)
         await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
         Assert.Equal(30, await Scenario.StockAsync(Grains, warehouse, book.Id));
     }
+
+    [Fact]
+    public async Task A_target_that_already_reached_the_approved_quantity_completes_without_asking_again()
+    {
+        // Two runs set the same book to 30: the other one got there first. The approval was for 7 -> 30; the stock is 30.
+        var (warehouse, book) = await WarehouseAsync();
+        var run = await SetStockRunAsync(warehouse, book, 30);
+        var first = (await Runs.WaitForAsync(Grains, run, RunStatus.Suspended)).PendingTool!;
+        Assert.Null(await Grains.GetGrain<AgentOps.Warehouses.IWarehouseGrain>(warehouse).SetStockAsync([new(book.Id, 30)], "another run"));
+
+        Assert.Null((await DecideAsync(run, Runs.Admin)).Error);
+
+        var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
+        Assert.Empty(view.Events.Select(e => e.Event).OfType<PreconditionChanged>());
+        Assert.Equal([first.CallId], view.Events.Select(e => e.Event).OfType<ToolProposed>().Where(p => p.ToolName == "set_stock").Select(p => p.CallId));
+        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>(), r => r.CallId == first.CallId);
+        Assert.Equal(ToolResultStatus.Success, result.Status);
+        Assert.Contains("\"previous_quantity\":30", result.OutputData);
+        Assert.Equal(30, await Scenario.StockAsync(Grains, warehouse, book.Id));
+    }
 }

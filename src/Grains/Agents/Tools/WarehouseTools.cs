@@ -109,8 +109,21 @@ public sealed class SetStockTool : AgentTool, IPreconditionTool
         return Observation(name, bookId, await grains.GetGrain<IWarehouseGrain>(name).GetBookStockAsync(bookId));
     }
 
-    private static string Observation(string warehouse, Guid bookId, StockLine? line) =>
+    public static string Observation(string warehouse, Guid bookId, StockLine? line) =>
         JsonSerializer.Serialize(new { warehouse, book_id = bookId, quantity = line?.Quantity }, ToolJson.Options);
+
+    /// <summary>The quantity an <see cref="Observation"/> expects; one of another book or warehouse (args edited at approval) cannot hold.</summary>
+    public static StockExpectation Expecting(string observation, string warehouse, Guid bookId)
+    {
+        using var document = JsonDocument.Parse(observation);
+        var root = document.RootElement;
+        var sameTarget = root.TryGetProperty("warehouse", out var w) && w.ValueKind == JsonValueKind.String && w.GetString() == warehouse
+            && root.TryGetProperty("book_id", out var b) && b.ValueKind == JsonValueKind.String && b.TryGetGuid(out var id) && id == bookId;
+        if (!sameTarget) return new StockExpectation(-1);
+        // The tools' JSON leaves out nulls: an observation without a quantity found no stock line.
+        if (!root.TryGetProperty("quantity", out var q) || q.ValueKind == JsonValueKind.Null) return new StockExpectation(null);
+        return q.ValueKind == JsonValueKind.Number && q.TryGetInt32(out var n) && n >= 0 ? new StockExpectation(n) : new StockExpectation(-1);
+    }
 
     public override string Name => "set_stock";
     public override bool MayUse(Requester? requester, JsonElement args) =>
@@ -129,17 +142,13 @@ public sealed class SetStockTool : AgentTool, IPreconditionTool
         var quantity = call.Args.GetProperty("quantity").GetInt32();
         if (await call.Grains.GetGrain<IWarehouseRegistryGrain>(0).GetAsync(name) is null) return ToolOutcome.Fail($"Warehouse '{name}' is not registered.");
         if (await call.Grains.GetGrain<ICatalogGrain>(0).GetAsync(bookId) is not { } book) return ToolOutcome.Fail($"Book {bookId} does not exist.");
-        var warehouse = call.Grains.GetGrain<IWarehouseGrain>(name);
-        var before = await warehouse.GetBookStockAsync(bookId);
-        // The read the tool makes anyway doubles as the precondition check: no extra call on the warehouse.
-        // A changed target may be this very call's effect, applied before a crash kept its result out of the journal:
-        // then it is sent again (and applied once), not proposed again. Asked only on a mismatch, which is rare.
-        if (call.Expects is { } expected && Observation(name, bookId, before) is var found && found != expected
-            && !await warehouse.HasAppliedAsync(call.CallId))
-            return ToolOutcome.PreconditionChanged(Name, expected, found);
-        if (await warehouse.SetStockAsync([new StockLine(bookId, quantity)], call.Actor, call.CallId) is { } error) return ToolOutcome.From(error);
-        var after = await warehouse.GetBookStockAsync(bookId);
-        return ToolOutcome.Ok(new { warehouse = name, book_id = bookId, title = book.Title, previous_quantity = before?.Quantity, quantity = after?.Quantity });
+        // One call checks what the approver saw (the observation made at the proposal), applies the call id once and
+        // answers with the stock before and after: it was a read, a set and a read.
+        var change = await call.Grains.GetGrain<IWarehouseGrain>(name).SetBookStockAsync(
+            new BookStockChange(bookId, quantity, call.Actor, call.CallId, call.Expects is { } expected ? Expecting(expected, name, bookId) : null));
+        if (!change.ExpectationHeld) return ToolOutcome.PreconditionChanged(Name, call.Expects!, Observation(name, bookId, change.Before));
+        if (change.Error is { } error) return ToolOutcome.From(error);
+        return ToolOutcome.Ok(new { warehouse = name, book_id = bookId, title = book.Title, previous_quantity = change.Before?.Quantity, quantity = change.After?.Quantity });
     }
 }
 
