@@ -117,12 +117,7 @@ public sealed class WarehouseGrain(
             if (await IsAppliedAsync(operationId)) return null;
         }
         if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid) return invalid;
-        foreach (var line in lines) SetQuantity(line.BookId, line.Quantity);
-        if (operationId is not null)
-        {
-            _operations[operationId] = "set";
-            _newOperations[operationId] = "set";
-        }
+        Apply(lines, operationId);
         await PersistAsync();
         await RecordInCacheAsync(lines);
         return null;
@@ -130,16 +125,36 @@ public sealed class WarehouseGrain(
 
     public async Task<BookStockChangeOutcome> SetBookStockAsync(BookStockChange change)
     {
+        // Applied before: a call sent again after a crash kept its result from the caller. It is not applied twice,
+        // and the stock it left may since have changed, which is then no reason to ask again.
+        if (await IsAppliedAsync(change.OperationId))
+        {
+            var now = Line(change.BookId);
+            return new BookStockChangeOutcome(now, now, ExpectationHeld: true, null);
+        }
+        // Nothing awaits from here to the change (the method interleaves): the stock checked is the stock overwritten.
+        // A stock already at the requested quantity is the end state that was approved: going ahead changes nothing,
+        // and nobody is asked to approve a change that is no longer one.
         var before = Line(change.BookId);
-        // A stock that is not as expected may be this very operation's effect (applied before a crash kept the caller
-        // from hearing of it): then it is applied once, not refused. Asked only on a mismatch, which is rare. A stock
-        // already at the requested quantity is the end state that was approved: going ahead changes nothing, and nobody
-        // is asked to approve a change that is no longer one.
-        if (change.Expected is { } expected && before?.Quantity != expected.Quantity && before?.Quantity != change.Quantity
-            && !await IsAppliedAsync(change.OperationId))
+        if (change.Expected is { } expected && before?.Quantity != expected.Quantity && before?.Quantity != change.Quantity)
             return new BookStockChangeOutcome(before, before, ExpectationHeld: false, null);
-        var error = await SetStockAsync([new StockLine(change.BookId, change.Quantity)], change.ChangedBy, change.OperationId);
-        return new BookStockChangeOutcome(before, Line(change.BookId), ExpectationHeld: true, error);
+        ImmutableArray<StockLine> lines = [new StockLine(change.BookId, change.Quantity)];
+        if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid)
+            return new BookStockChangeOutcome(before, before, ExpectationHeld: true, invalid);
+        Apply(lines, change.OperationId);
+        await PersistAsync();
+        await RecordInCacheAsync(lines);
+        return new BookStockChangeOutcome(before, Line(change.BookId), ExpectationHeld: true, null);
+    }
+
+    private void Apply(ImmutableArray<StockLine> lines, string? operationId)
+    {
+        foreach (var line in lines) SetQuantity(line.BookId, line.Quantity);
+        if (operationId is not null)
+        {
+            _operations[operationId] = "set";
+            _newOperations[operationId] = "set";
+        }
     }
 
     private StockLine? Line(Guid bookId) => _stock.TryGetValue(bookId, out var quantity) ? new StockLine(bookId, quantity) : null;

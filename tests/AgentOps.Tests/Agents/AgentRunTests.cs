@@ -215,6 +215,23 @@ public sealed class AgentRunTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_approved_call_whose_effect_landed_before_a_crash_is_not_proposed_again_when_the_stock_changed_since()
+    {
+        // Approved against 7, applied (50), then the crash, then staff set 70: the target differs from what the approver
+        // saw and from what the call sets, but the call is already applied, so it is neither applied again nor re-proposed.
+        var (run, warehouse, book) = await CrashedAfterApplyingSetStockAsync("landed-then-changed", "call_landed_then_changed",
+            expects: (w, b) => $$"""{"warehouse":"{{w}}","book_id":"{{b}}","quantity":7}""");
+        Assert.Null(await Grains.GetGrain<IWarehouseGrain>(warehouse).SetStockAsync([new StockLine(book, 70)], "staff"));
+
+        var view = await Runs.WaitForAsync(Grains, run, RunStatus.Completed);
+
+        Assert.Empty(view.Events.Select(e => e.Event).OfType<PreconditionChanged>());
+        var result = Assert.Single(view.Events.Select(e => e.Event).OfType<ToolResult>(), r => r.CallId == "call_landed_then_changed");
+        Assert.Equal(ToolResultStatus.Success, result.Status);
+        Assert.Equal(70, await Scenario.StockAsync(Grains, warehouse, book));
+    }
+
+    [Fact]
     public async Task An_approved_call_interrupted_before_its_result_is_not_executed_twice()
     {
         var (run, warehouse, book) = await CrashedAfterApplyingSetStockAsync("crash", "call_interrupted");

@@ -21,6 +21,8 @@ public sealed class SetStockExpectationTests
     [InlineData("""{"warehouse":"beta","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":7}""")]
     [InlineData("""{"warehouse":"alpha","book_id":"00000000-0000-0000-0000-000000000001","quantity":7}""")]
     [InlineData("""{"warehouse":"alpha","book_id":"994d771f-f9bc-5cf3-8144-726d67892951","quantity":"7"}""")]
+    [InlineData("""not json""")]
+    [InlineData("""[7]""")]
     public void An_observation_of_another_target_matches_no_stock(string observation) =>
         Assert.Equal(-1, SetStockTool.Expecting(observation, "alpha", Book).Quantity);
 

@@ -8,7 +8,7 @@ namespace AgentOps.Agents.Tools;
 /// Everything a tool needs for one call. <see cref="CallId"/> is the idempotency key of the call;
 /// <see cref="Requester"/> is the person the run acts for (null when that user no longer exists), whose rights apply.
 /// <see cref="Expects"/> is what an <see cref="IPreconditionTool"/> found on its target when the call was approved: the
-/// tool compares it with what it reads before acting, and does nothing when they differ.
+/// tool compares it with what it reads before acting, and does nothing when they differ (see <see cref="IPreconditionTool"/>).
 /// </summary>
 public sealed record ToolInvocation(JsonElement Args, string CallId, Guid RunId, string Actor, IGrainFactory Grains, Requester? Requester,
     string? Expects = null);

@@ -115,15 +115,25 @@ public sealed class SetStockTool : AgentTool, IPreconditionTool
     /// <summary>The quantity an <see cref="Observation"/> expects; one of another book or warehouse (args edited at approval) cannot hold.</summary>
     public static StockExpectation Expecting(string observation, string warehouse, Guid bookId)
     {
-        using var document = JsonDocument.Parse(observation);
-        var root = document.RootElement;
-        var sameTarget = root.TryGetProperty("warehouse", out var w) && w.ValueKind == JsonValueKind.String && w.GetString() == warehouse
-            && root.TryGetProperty("book_id", out var b) && b.ValueKind == JsonValueKind.String && b.TryGetGuid(out var id) && id == bookId;
-        if (!sameTarget) return new StockExpectation(-1);
-        // The tools' JSON leaves out nulls: an observation without a quantity found no stock line.
-        if (!root.TryGetProperty("quantity", out var q) || q.ValueKind == JsonValueKind.Null) return new StockExpectation(null);
-        return q.ValueKind == JsonValueKind.Number && q.TryGetInt32(out var n) && n >= 0 ? new StockExpectation(n) : new StockExpectation(-1);
+        try
+        {
+            using var document = JsonDocument.Parse(observation);
+            var root = document.RootElement;
+            var sameTarget = root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("warehouse", out var w) && w.ValueKind == JsonValueKind.String && w.GetString() == warehouse
+                && root.TryGetProperty("book_id", out var b) && b.ValueKind == JsonValueKind.String && b.TryGetGuid(out var id) && id == bookId;
+            if (!sameTarget) return Unmatchable;
+            // The tools' JSON leaves out nulls: an observation without a quantity found no stock line.
+            if (!root.TryGetProperty("quantity", out var q) || q.ValueKind == JsonValueKind.Null) return new StockExpectation(null);
+            return q.ValueKind == JsonValueKind.Number && q.TryGetInt32(out var n) && n >= 0 ? new StockExpectation(n) : Unmatchable;
+        }
+        catch (JsonException)
+        {
+            return Unmatchable; // not an observation of ours
+        }
     }
+
+    private static readonly StockExpectation Unmatchable = new(-1);
 
     public override string Name => "set_stock";
     public override bool MayUse(Requester? requester, JsonElement args) =>
