@@ -116,11 +116,7 @@ public sealed class WarehouseGrain(
         {
             if (await IsAppliedAsync(operationId)) return null;
         }
-        if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid) return invalid;
-        Apply(lines, operationId);
-        await PersistAsync();
-        await RecordInCacheAsync(lines);
-        return null;
+        return await ApplyAsync(lines, operationId);
     }
 
     public async Task<BookStockChangeOutcome> SetBookStockAsync(BookStockChange change)
@@ -138,23 +134,23 @@ public sealed class WarehouseGrain(
         var before = Line(change.BookId);
         if (change.Expected is { } expected && before?.Quantity != expected.Quantity && before?.Quantity != change.Quantity)
             return new BookStockChangeOutcome(before, before, ExpectationHeld: false, null);
-        ImmutableArray<StockLine> lines = [new StockLine(change.BookId, change.Quantity)];
-        if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid)
-            return new BookStockChangeOutcome(before, before, ExpectationHeld: true, invalid);
-        Apply(lines, change.OperationId);
-        await PersistAsync();
-        await RecordInCacheAsync(lines);
-        return new BookStockChangeOutcome(before, Line(change.BookId), ExpectationHeld: true, null);
+        var error = await ApplyAsync([new StockLine(change.BookId, change.Quantity)], change.OperationId);
+        return new BookStockChangeOutcome(before, Line(change.BookId), ExpectationHeld: true, error);
     }
 
-    private void Apply(ImmutableArray<StockLine> lines, string? operationId)
+    /// <summary>Validates and applies stock levels, remembering the operation id, then makes them durable.</summary>
+    private async Task<OperationError?> ApplyAsync(ImmutableArray<StockLine> lines, string? operationId)
     {
+        if (StockLedger.ValidateStockLevels(lines, options.Value.MaxStockPerBook) is { } invalid) return invalid;
         foreach (var line in lines) SetQuantity(line.BookId, line.Quantity);
         if (operationId is not null)
         {
             _operations[operationId] = "set";
             _newOperations[operationId] = "set";
         }
+        await PersistAsync();
+        await RecordInCacheAsync(lines);
+        return null;
     }
 
     private StockLine? Line(Guid bookId) => _stock.TryGetValue(bookId, out var quantity) ? new StockLine(bookId, quantity) : null;
