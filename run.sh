@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole AgentOps system on this machine in the foreground: PostgreSQL (local, under .data/,
-# unless AgentOps__Postgres is set), the web tier with a co-hosted silo on http://localhost:8080,
+# Runs the whole AgentOps system on this machine in the foreground: PostgreSQL (local, under .data/ or
+# $AGENTOPS_DATA, unless AgentOps__Postgres is set), the web tier with a co-hosted silo on http://localhost:8080,
 # and --silos N-1 further silo processes. Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,7 +25,8 @@ log() { printf '[run.sh] %s\n' "$*"; }
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 PG_STARTED_HERE=0
-PGDATA="$ROOT/.data/postgres"
+DATA="${AGENTOPS_DATA:-$ROOT/.data}"
+PGDATA="$DATA/postgres"
 PGPORT="${AGENTOPS_PG_PORT:-55432}"
 pg_bin() {
   local dir
@@ -37,11 +38,10 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 
 if [ -z "${AgentOps__Postgres:-}" ]; then
   PGBIN=$(pg_bin)
-  mkdir -p "$ROOT/.data"
+  mkdir -p "$DATA"
   if [ "$(id -u)" = 0 ]; then
     # PostgreSQL refuses to run as root: the data belongs to the postgres user, who must reach it.
-    chmod o+x "$ROOT" "$ROOT/.data"
-    d=$ROOT; while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
+    d=$DATA; while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
   fi
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     log "initialising PostgreSQL in $PGDATA"
@@ -98,8 +98,8 @@ dotnet build "$ROOT/src/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnl
 
 # --- cluster TLS --------------------------------------------------------------------------------
 # Silos and the web tier accept only peers holding a certificate from this machine's own cluster authority,
-# made once under .data/certs (git-ignored, readable by this user only).
-CERTS="$ROOT/.data/certs"
+# made once under .data/certs ($DATA/certs; git-ignored, readable by this user only).
+CERTS="$DATA/certs"
 dotnet "$ROOT/src/Silo/bin/Release/net10.0/AgentOps.Silo.dll" certs --out "$CERTS" | sed 's/^/[run.sh] /'
 chmod 700 "$CERTS"
 export AgentOps__Cluster__Tls__CertificatePath="$CERTS/node.pfx" AgentOps__Cluster__Tls__AuthorityPath="$CERTS/cluster-ca.crt"
