@@ -23,9 +23,22 @@ done
 
 log() { printf '[run.sh] %s\n' "$*"; }
 
-# --- PostgreSQL -------------------------------------------------------------------------------
+# Set before anything is started, so that a failed build or a signal during start-up stops what was started.
+PIDS=()
 PG_STARTED_HERE=0
-DATA="${AGENTOPS_DATA:-$ROOT/.data}"
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping"
+  # Background children of a script ignore SIGINT, so they are asked to stop with SIGTERM (graceful in .NET).
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$PG_STARTED_HERE" = 1 ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null || true; fi
+  log "stopped"
+}
+trap cleanup INT TERM EXIT
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+DATA=$(realpath -m "${AGENTOPS_DATA:-$ROOT/.data}") # relative to the repository, like .data
 PGDATA="$DATA/postgres"
 PGPORT="${AGENTOPS_PG_PORT:-55432}"
 pg_bin() {
@@ -105,18 +118,6 @@ chmod 700 "$CERTS"
 export AgentOps__Cluster__Tls__CertificatePath="$CERTS/node.pfx" AgentOps__Cluster__Tls__AuthorityPath="$CERTS/cluster-ca.crt"
 
 # --- processes --------------------------------------------------------------------------------
-PIDS=()
-cleanup() {
-  trap - INT TERM EXIT
-  log "stopping"
-  # Background children of a script ignore SIGINT, so they are asked to stop with SIGTERM (graceful in .NET).
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$PG_STARTED_HERE" = 1 ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null || true; fi
-  log "stopped"
-}
-trap cleanup INT TERM EXIT
-
 export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export AgentOps__PublicUrl="http://localhost:$PORT"
 [ -n "$BOOKS" ] && export AgentOps__Seed__Books="$BOOKS"

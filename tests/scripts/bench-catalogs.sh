@@ -25,6 +25,10 @@ done
 if pgrep -f "AgentOps.Web.dll|AgentOps.Silo.dll" >/dev/null; then
   echo "an AgentOps process is running: stop it first (the comparison needs the box to itself)" >&2; exit 2
 fi
+# A server left on these ports would be reused by run.sh, and its old data measured instead of a fresh system's.
+if curl -fsS "http://localhost:$PORT/health" >/dev/null 2>&1 || (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; then
+  echo "port $PORT or $PGPORT is in use: stop what listens there first" >&2; exit 2
+fi
 LOADGEN="$ROOT/tests/AgentOps.LoadGen/bin/Release/net10.0/AgentOps.LoadGen.dll"
 [ -f "$LOADGEN" ] || dotnet build "$ROOT/tests/AgentOps.LoadGen" -c Release -nologo -v q
 mkdir -p "$(dirname "$OUT")"
@@ -43,7 +47,8 @@ stop_system() {
 }
 RESULTS=$(mktemp -t agentops-catalogs-XXXX.jsonl)
 trap 'stop_system; rm -f "$RESULTS"' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 start_system() { # books
   DATA=$(mktemp -d -t agentops-catalogs-XXXX)
@@ -85,14 +90,15 @@ done
 node -e '
   const runs = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
   const date = runs[0].date, box = runs[0].box;
-  const of = n => runs.filter(r => r.books === n);
+  // A failed run has no figures: the means are over the runs that finished, and the failures are counted.
+  const of = n => runs.filter(r => r.books === n && !r.failed && r.throughput_rps);
   const mean = xs => xs.reduce((s, x) => s + x, 0) / xs.length;
   const small = of(10), large = of(10000);
   const failed = runs.filter(r => r.failed || r.errors > 0 || r.invariant !== "ok").length;
   const rps10 = mean(small.map(r => r.throughput_rps)), rps10k = mean(large.map(r => r.throughput_rps));
   const x10 = mean(small.map(r => r.orders_over_anchor)), x10k = mean(large.map(r => r.orders_over_anchor));
   const pct = (a, b) => +((b / a - 1) * 100).toFixed(1);
-  console.log(JSON.stringify({ label: "catalogs: summary", date, box, summary: "catalogs", rounds: small.length,
+  console.log(JSON.stringify({ label: "catalogs: summary", date, box, summary: "catalogs", runs_10: small.length, runs_10000: large.length,
     orders_rps_10: +rps10.toFixed(1), orders_rps_10000: +rps10k.toFixed(1), rps_difference_pct: pct(rps10, rps10k),
     over_anchor_10: +x10.toFixed(3), over_anchor_10000: +x10k.toFixed(3), ratio_difference_pct: pct(x10, x10k),
     p99_ms_10: Math.max(...small.map(r => r.p99_ms)), p99_ms_10000: Math.max(...large.map(r => r.p99_ms)),
