@@ -6,12 +6,13 @@ namespace AgentOps.Orders;
 public interface IOrderStore
 {
     /// <summary>
-    /// Adds the order's row; <paramref name="payload"/> is the accepted order (JSON). Returns false, changing
-    /// nothing, when the row exists already.
+    /// Adds the order's row, with the order grain's first <paramref name="state"/> (at version 0) when given.
+    /// Returns false, changing nothing, when the row exists already. <paramref name="payload"/> (the accepted order as
+    /// JSON) is what earlier versions stored instead of the state; only tests of their rows still pass it.
     /// </summary>
-    Task<bool> AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null);
+    Task<bool> AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null, byte[]? state = null);
 
-    /// <summary>The accepted order stored with the row, if the row exists.</summary>
+    /// <summary>The accepted order stored with the row by an earlier version, if the row exists and has one.</summary>
     Task<string?> GetPayloadAsync(Guid orderId);
 
     Task SetStatusAsync(Guid orderId, OrderStatus status, DateTimeOffset updatedAt);
@@ -34,5 +35,5 @@ public interface IOrderStore
 }
 
 /// <param name="State">Null when the state was never written (or cleared).</param>
-/// <param name="Version">The state's version: 0 until it is first written.</param>
+/// <param name="Version">The state's version: 0 until it is first written (the state added with the row is at 0).</param>
 public sealed record StoredOrderState(byte[]? State, int Version);

@@ -12,8 +12,8 @@ public sealed class InMemoryOrderStore(string serviceId) : IOrderStore
 
     private readonly ConcurrentDictionary<Guid, Row> _rows = ByService.GetOrAdd(serviceId, _ => new());
 
-    public Task<bool> AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null) =>
-        Task.FromResult(_rows.TryAdd(orderId, new Row(orderId, userId, status, createdAt, createdAt, payload)));
+    public Task<bool> AddAsync(Guid orderId, Guid userId, OrderStatus status, DateTimeOffset createdAt, string? payload = null, byte[]? state = null) =>
+        Task.FromResult(_rows.TryAdd(orderId, new Row(orderId, userId, status, createdAt, createdAt, payload, state)));
 
     public Task<string?> GetPayloadAsync(Guid orderId) => Task.FromResult(_rows.TryGetValue(orderId, out var row) ? row.Payload : null);
 

@@ -13,17 +13,17 @@ using Orleans.Configuration;
 namespace AgentOps.Orders;
 
 /// <summary>
-/// An order as a durable state machine. Its row in the order table, carrying the accepted order, is the durable
-/// PENDING record written before any warehouse is asked to ship; the grain state (kept in that row, see
-/// <see cref="OrderRowStorage"/>) is first written with the outcome
-/// (or when a warehouse does not answer). An order whose silo dies is found PENDING by the sweeper and driven on:
-/// rebuilt from its row if need be, after asking every warehouse whether it already shipped it, and otherwise
-/// asking an unanswered warehouse again first (shipping is idempotent per order), so it never ships twice.
+/// An order as a durable state machine. Its row in the order table, added with the accepted order as the grain's
+/// first state (kept in that row, see <see cref="OrderRowStorage"/>), is the durable PENDING record written before any
+/// warehouse is asked to ship; the state is next written with the outcome (or when a warehouse does not answer). An
+/// order whose silo dies is found PENDING by the sweeper and driven on: every warehouse is asked whether it already
+/// shipped it, an unanswered warehouse is asked again first (shipping is idempotent per order), so it never ships twice.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)] // finished in seconds, rarely read again: 15 idle minutes kept 300,000 orders in memory
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Orders)] IPersistentState<OrderState> state,
     IOrderStore orders,
+    Orleans.Serialization.Serializer serializer,
     IOptions<BookstoreOptions> options,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
@@ -32,7 +32,13 @@ public sealed class OrderGrain(
 
     public async Task<OrderResult> PlaceAsync(PlaceOrder command)
     {
-        if (state.State.Order is { } existing) return Replay(existing, command);
+        if (state.State.Order is { } existing)
+        {
+            // The same Idempotency-Key again. A state never written since the row was added with it (version 0) is an
+            // attempt that was interrupted before any outcome: finish that order instead of only reporting it.
+            if (existing.Status == OrderStatus.Pending && state.Etag == "0" && Replay(existing, command).Error is null) await ResumeAsync();
+            return Replay(state.State.Order!, command);
+        }
 
         var limits = options.Value;
         if (OrderRules.ValidateItems(command.Items, limits.MaxOrderLines, limits.MaxQuantityPerLine) is { } invalid)
@@ -48,17 +54,19 @@ public sealed class OrderGrain(
         var accepted = new OrderSnapshot(OrderId, command.UserId, OrderStatus.Pending, priced.Lines, priced.Total, payment,
             null, [], null, now, now, command.IdempotencyKey,
             command.IdempotencyKey is null ? null : OrderRules.Fingerprint(command.Items, command.Payment));
-        // The row with the order is the durable PENDING record (written in a batch with other orders' rows); the
-        // grain state is written once, with the outcome, which saves a write per order.
-        if (!await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted)))
-        {
-            // The row exists: the same Idempotency-Key after a crash interrupted the first attempt before its state
-            // was written. Finish that order instead of placing a new one.
-            if (!await RecoverAsync()) throw new InvalidOperationException($"Order {OrderId} has a row without an order.");
-            if (state.State.Order is { Status: OrderStatus.Pending }) await FulfilAsync(mayBeRepeat: true);
-            return Replay(state.State.Order!, command);
-        }
+        // The row, added with this first state, is the durable PENDING record (written in a batch with other orders'
+        // rows); the state is next written with the outcome. A row that keeps its size from insert to end leaves no
+        // room that vacuum hands to later inserts: a JSON payload dropped at the first write did, and scattered new
+        // rows over the whole table (a full-page image in the WAL for each page after every checkpoint).
         state.State.Order = accepted;
+        if (!await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, state: OrderRowStorage.Encode(serializer, state.State)))
+        {
+            // The row exists: the same Idempotency-Key after a crash interrupted the first attempt (this activation
+            // found no row when it started). Finish that order instead of placing a new one.
+            await state.ReadStateAsync();
+            if (await ResumeAsync() is not { } interrupted) throw new InvalidOperationException($"Order {OrderId} has a row without an order.");
+            return Replay(interrupted, command);
+        }
 
         await FulfilAsync();
         AgentOpsMetrics.OrderPlaced(state.State.Order.Status.ToString().ToUpperInvariant(), (clock.GetUtcNow() - now).TotalMilliseconds);
@@ -139,8 +147,9 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// Rebuilds a PENDING order from its row after its silo died before the first state write. Nothing says which
-    /// warehouse was asked, so every one is asked whether it shipped the order before any is asked to ship it.
+    /// Rebuilds a PENDING order from the JSON payload of a row an earlier version added without state, after its silo
+    /// died before the first state write. Nothing says which warehouse was asked, so every one is asked whether it
+    /// shipped the order before any is asked to ship it.
     /// </summary>
     private async Task<bool> RecoverAsync()
     {

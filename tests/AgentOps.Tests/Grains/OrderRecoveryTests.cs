@@ -1,16 +1,23 @@
 using AgentOps.Orders;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Warehouses;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace AgentOps.Tests.Grains;
 
-/// <summary>Orders whose silo died after their row was written but before their state was: rebuilt, never shipped twice.</summary>
+/// <summary>
+/// Orders whose silo died after their row was added but before any outcome was written: finished, never shipped twice.
+/// The row holds the accepted order as the grain's first state, or (rows added by earlier versions) as a JSON payload.
+/// </summary>
 [Collection(MemoryClusterCollection.Name)]
 public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
 {
+    public enum Row { WithState, WithPayload }
+
     private readonly IGrainFactory _grains = fixture.Grains;
 
-    private async Task<(Guid Order, Guid Book, string Warehouse)> CrashedOrderAsync(int stock, Guid? userId = null, string? key = null)
+    private async Task<(Guid Order, Guid Book, string Warehouse)> CrashedOrderAsync(int stock, Row row, Guid? userId = null, string? key = null)
     {
         var scenario = new Scenario(_grains);
         var book = await scenario.BookAsync(price: 3m);
@@ -22,14 +29,21 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
         // What a crash leaves: the order's row (its durable PENDING record), and no grain state.
         var accepted = new OrderSnapshot(orderId, user, OrderStatus.Pending,
             [new OrderLine(book.Id, book.Isbn, book.Title, 2, 3m)], 6m, null, null, [], null, now, now, key);
-        await new InMemoryOrderStore(fixture.Cluster.Options.ServiceId).AddAsync(orderId, accepted.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted));
+        var store = new InMemoryOrderStore(fixture.Cluster.Options.ServiceId);
+        var added = row == Row.WithState
+            ? await store.AddAsync(orderId, accepted.UserId, OrderStatus.Pending, now,
+                state: OrderRowStorage.Encode(fixture.Cluster.ServiceProvider.GetRequiredService<Serializer>(), new OrderState { Order = accepted }))
+            : await store.AddAsync(orderId, accepted.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted));
+        Assert.True(added);
         return (orderId, book.Id, warehouse);
     }
 
-    [Fact]
-    public async Task An_order_that_shipped_before_the_crash_is_marked_shipped_without_shipping_again()
+    [Theory]
+    [InlineData(Row.WithState)]
+    [InlineData(Row.WithPayload)]
+    public async Task An_order_that_shipped_before_the_crash_is_marked_shipped_without_shipping_again(Row row)
     {
-        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10);
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, row);
         var first = await _grains.GetGrain<IWarehouseGrain>(warehouse).ShipAsync(new ShipmentRequest(orderId, [new StockLine(book, 2)], MayBeRepeat: false));
         Assert.NotNull(first.Confirmation);
 
@@ -41,10 +55,12 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
         Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
     }
 
-    [Fact]
-    public async Task An_order_interrupted_before_any_warehouse_was_asked_is_rebuilt_from_its_row_and_shipped_once()
+    [Theory]
+    [InlineData(Row.WithState)]
+    [InlineData(Row.WithPayload)]
+    public async Task An_order_interrupted_before_any_warehouse_was_asked_is_rebuilt_from_its_row_and_shipped_once(Row row)
     {
-        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10);
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, row);
 
         var order = await _grains.GetGrain<IOrderGrain>(orderId).ResumeAsync();
         var again = await _grains.GetGrain<IOrderGrain>(orderId).ResumeAsync();
@@ -56,11 +72,13 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
         Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
     }
 
-    [Fact]
-    public async Task Placing_again_with_the_same_key_finishes_the_interrupted_order_instead_of_a_new_one()
+    [Theory]
+    [InlineData(Row.WithState)]
+    [InlineData(Row.WithPayload)]
+    public async Task Placing_again_with_the_same_key_finishes_the_interrupted_order_instead_of_a_new_one(Row row)
     {
         var user = Guid.NewGuid();
-        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, user, key: "retry-after-crash");
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, row, user, key: "retry-after-crash");
 
         var again = await Scenario.PlaceAsync(_grains, user, book, 2, key: "retry-after-crash");
 
@@ -72,10 +90,12 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
         Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
     }
 
-    [Fact]
-    public async Task The_sweeper_finds_and_finishes_a_crashed_order()
+    [Theory]
+    [InlineData(Row.WithState)]
+    [InlineData(Row.WithPayload)]
+    public async Task The_sweeper_finds_and_finishes_a_crashed_order(Row row)
     {
-        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10);
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, row);
 
         await Scenario.EventuallyAsync(async () => (await _grains.GetGrain<IOrderGrain>(orderId).GetAsync())?.Status == OrderStatus.Shipped,
             TimeSpan.FromSeconds(30), "the sweeper's reminder finishes the order");

@@ -41,6 +41,26 @@ public sealed class OrderStoreTests
     }
 
     [Fact]
+    public async Task A_row_added_with_the_first_state_reads_it_at_version_0_and_the_first_write_moves_it_to_1()
+    {
+        await using var dataSource = await MigratedDataSourceAsync("order_store_state");
+        await using var store = NewStore(dataSource);
+        var order = Guid.NewGuid();
+        Assert.True(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, DateTimeOffset.UtcNow, state: [7, 8]));
+        Assert.False(await store.AddAsync(order, Guid.NewGuid(), OrderStatus.Pending, DateTimeOffset.UtcNow, state: [9]));
+
+        var added = await store.ReadStateAsync(order);
+        Assert.Equal(new byte[] { 7, 8 }, added!.State);
+        Assert.Equal(0, added.Version);
+        Assert.Null(await store.GetPayloadAsync(order));
+
+        Assert.True(await store.WriteStateAsync(order, [1, 2, 3], expectedVersion: 0, OrderStatus.Shipped, DateTimeOffset.UtcNow));
+        var written = await store.ReadStateAsync(order);
+        Assert.Equal(new byte[] { 1, 2, 3 }, written!.State);
+        Assert.Equal(1, written.Version);
+    }
+
+    [Fact]
     public async Task An_order_is_listed_as_stalled_only_while_its_row_is_pending()
     {
         await using var dataSource = await MigratedDataSourceAsync("order_store_pending");
