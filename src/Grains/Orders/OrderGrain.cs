@@ -58,8 +58,8 @@ public sealed class OrderGrain(
         // rows); the state is next written with the outcome. A row that keeps its size from insert to end leaves no
         // room that vacuum hands to later inserts: a JSON payload dropped at the first write did, and scattered new
         // rows over the whole table (a full-page image in the WAL for each page after every checkpoint).
-        state.State.Order = accepted;
-        if (!await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, state: OrderRowStorage.Encode(serializer, state.State)))
+        var first = OrderRowStorage.Encode(serializer, new OrderState { Order = accepted });
+        if (!await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, state: first))
         {
             // The row exists: the same Idempotency-Key after a crash interrupted the first attempt (this activation
             // found no row when it started). Finish that order instead of placing a new one.
@@ -67,6 +67,7 @@ public sealed class OrderGrain(
             if (await ResumeAsync() is not { } interrupted) throw new InvalidOperationException($"Order {OrderId} has a row without an order.");
             return Replay(interrupted, command);
         }
+        state.State.Order = accepted;
 
         await FulfilAsync();
         AgentOpsMetrics.OrderPlaced(state.State.Order.Status.ToString().ToUpperInvariant(), (clock.GetUtcNow() - now).TotalMilliseconds);
