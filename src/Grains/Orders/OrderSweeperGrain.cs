@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace AgentOps.Orders;
 
 /// <summary>
-/// Finds orders left PENDING (their silo died between "accepted" and "shipped") and resumes them. An order row
-/// whose grain never got its state written (the crash came between the two writes) is removed: that order was
-/// never acknowledged to anyone.
+/// Finds orders left PENDING (their silo died between "accepted" and "shipped") and resumes them, from the state
+/// their row was added with (or an earlier version's payload). A row with neither, which only versions that added the
+/// row before anything else could leave, is removed: that order was never acknowledged to anyone.
 /// </summary>
 public sealed class OrderSweeperGrain(IOrderStore store, IOptions<BookstoreOptions> options, TimeProvider clock, ILogger<OrderSweeperGrain> logger)
     : Grain, IOrderSweeperGrain, IRemindable

@@ -34,6 +34,30 @@ public sealed class OrderRowStorageTests
         Assert.Equal((1, true), (legacy.Reads, state.RecordExists));
     }
 
+    [Fact]
+    public async Task A_row_added_with_its_first_state_is_read_from_the_row_at_version_0()
+    {
+        var store = new InMemoryOrderStore($"orders-{Guid.NewGuid():N}");
+        Assert.True(await store.AddAsync(Order.GetGuidKey(), Guid.NewGuid(), OrderStatus.Pending, DateTimeOffset.UtcNow, state: [42]));
+        var legacy = new CountingStorage { Exists = true };
+        var storage = new OrderRowStorage(store, new OneStateSerializer(), TimeProvider.System, legacy);
+        var state = new GrainState<OrderState>();
+
+        await storage.ReadStateAsync("order", Order, state);
+
+        Assert.Equal((0, true, "0"), (legacy.Reads, state.RecordExists, state.ETag));
+        Assert.Same(OneStateSerializer.State, state.State);
+    }
+
+    private sealed class OneStateSerializer : IGrainStorageSerializer
+    {
+        public static readonly OrderState State = new();
+
+        public BinaryData Serialize<T>(T? input) => throw new NotSupportedException();
+
+        public T Deserialize<T>(BinaryData input) => input.ToArray() is [42] ? (T)(object)State : throw new InvalidOperationException("unexpected bytes");
+    }
+
     private sealed class CountingStorage : IGrainStorage
     {
         public int Reads { get; private set; }

@@ -93,6 +93,27 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
     [Theory]
     [InlineData(Row.WithState)]
     [InlineData(Row.WithPayload)]
+    public async Task An_activation_that_started_before_the_row_existed_finishes_that_order_when_placed_again(Row row)
+    {
+        var user = Guid.NewGuid();
+        const string key = "row-after-activation";
+        // The grain is active and found no row; then the row of an interrupted attempt appears: its insert fails.
+        Assert.Null(await _grains.GetGrain<IOrderGrain>(OrderRules.IdFor(user, key)).GetAsync());
+        var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, row, user, key);
+
+        var again = await Scenario.PlaceAsync(_grains, user, book, 2, key: key);
+
+        Assert.Null(again.Error);
+        Assert.False(again.Created);
+        Assert.Equal(orderId, again.Order!.Id);
+        Assert.Equal(OrderStatus.Shipped, again.Order.Status);
+        Assert.Equal(8, await Scenario.StockAsync(_grains, warehouse, book));
+        Assert.Single(await _grains.GetGrain<IWarehouseGrain>(warehouse).GetShipmentsAsync());
+    }
+
+    [Theory]
+    [InlineData(Row.WithState)]
+    [InlineData(Row.WithPayload)]
     public async Task The_sweeper_finds_and_finishes_a_crashed_order(Row row)
     {
         var (orderId, book, warehouse) = await CrashedOrderAsync(stock: 10, row);
