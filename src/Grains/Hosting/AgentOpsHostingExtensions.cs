@@ -176,6 +176,10 @@ public static class AgentOpsHostingExtensions
             silo.Services.TryAddSingleton<Notifications.IWebhookStore>(sp => new Notifications.InMemoryWebhookStore(ServiceIdOf(sp)));
         }
 
+        // How an order's state is stored: by OrderRowStorage, and by the order grain for the row it adds with its first state.
+        silo.Services.TryAddKeyedSingleton<IGrainStorageSerializer>(StorageNames.Orders,
+            (services, _) => new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()));
+
         // Seals webhook secrets and the generated action-link key, whichever storage holds them.
         silo.Services.TryAddSingleton<Notifications.WebhookSecretProtector>();
 
@@ -280,7 +284,7 @@ public static class AgentOpsHostingExtensions
 
     private static OrderRowStorage OrderRowStorageOf(IServiceProvider services, IGrainStorage? legacy) => new(
         services.GetRequiredService<IOrderStore>(),
-        new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()),
+        services.GetRequiredKeyedService<IGrainStorageSerializer>(StorageNames.Orders),
         services.GetService<TimeProvider>() ?? TimeProvider.System,
         legacy);
 

@@ -6,9 +6,11 @@ using AgentOps.Inventory;
 using AgentOps.OpsEvents;
 using AgentOps.Observability;
 using AgentOps.Warehouses;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace AgentOps.Orders;
 
@@ -23,7 +25,7 @@ namespace AgentOps.Orders;
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Orders)] IPersistentState<OrderState> state,
     IOrderStore orders,
-    Orleans.Serialization.Serializer serializer,
+    [FromKeyedServices(StorageNames.Orders)] IGrainStorageSerializer stateSerializer,
     IOptions<BookstoreOptions> options,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
@@ -34,10 +36,11 @@ public sealed class OrderGrain(
     {
         if (state.State.Order is { } existing)
         {
+            var replay = Replay(existing, command);
             // The same Idempotency-Key again. A state never written since the row was added with it (version 0) is an
             // attempt that was interrupted before any outcome: finish that order instead of only reporting it.
-            if (existing.Status == OrderStatus.Pending && state.Etag == "0" && Replay(existing, command).Error is null) await ResumeAsync();
-            return Replay(state.State.Order!, command);
+            if (replay.Error is null && existing.Status == OrderStatus.Pending && state.Etag == "0") replay = Replay((await ResumeAsync())!, command);
+            return replay;
         }
 
         var limits = options.Value;
@@ -58,7 +61,7 @@ public sealed class OrderGrain(
         // rows); the state is next written with the outcome. A row that keeps its size from insert to end leaves no
         // room that vacuum hands to later inserts: a JSON payload dropped at the first write did, and scattered new
         // rows over the whole table (a full-page image in the WAL for each page after every checkpoint).
-        var first = OrderRowStorage.Encode(serializer, new OrderState { Order = accepted });
+        var first = stateSerializer.Serialize(new OrderState { Order = accepted }).ToArray();
         if (!await orders.AddAsync(OrderId, command.UserId, OrderStatus.Pending, now, state: first))
         {
             // The row exists: the same Idempotency-Key after a crash interrupted the first attempt (this activation

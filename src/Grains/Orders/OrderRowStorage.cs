@@ -8,14 +8,10 @@ namespace AgentOps.Orders;
 /// where a separate grain-state table cost a transaction per order and a second update of the row. The row's
 /// <c>state_version</c> is the ETag. An order whose state an earlier version wrote to the grain-state table is read
 /// from there (<paramref name="legacy"/>) until its next write moves it to the row. A new order's row is added with its
-/// first state (<see cref="Encode"/>) at version 0.
+/// first state at version 0, serialized by the same <paramref name="serializer"/> (keyed <c>StorageNames.Orders</c>).
 /// </summary>
 public sealed class OrderRowStorage(IOrderStore orders, IGrainStorageSerializer serializer, TimeProvider clock, IGrainStorage? legacy) : IGrainStorage
 {
-    /// <summary>The state as this storage writes it (<see cref="OrleansGrainStorageSerializer"/>), for the row's insert.</summary>
-    public static byte[] Encode(Orleans.Serialization.Serializer serializer, OrderState state) =>
-        new OrleansGrainStorageSerializer(serializer).Serialize(state).ToArray();
-
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var stored = await orders.ReadStateAsync(grainId.GetGuidKey());

@@ -1,8 +1,10 @@
 using AgentOps.Orders;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Warehouses;
+using AgentOps.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
 
 namespace AgentOps.Tests.Grains;
 
@@ -16,6 +18,10 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
     public enum Row { WithState, WithPayload }
 
     private readonly IGrainFactory _grains = fixture.Grains;
+
+    // The serializer the silo's order storage and order grains use, so the test row is what a crashed grain leaves.
+    private IGrainStorageSerializer SiloStateSerializer() => Assert.IsType<InProcessSiloHandle>(fixture.Cluster.Primary)
+        .SiloHost.Services.GetRequiredKeyedService<IGrainStorageSerializer>(StorageNames.Orders);
 
     private async Task<(Guid Order, Guid Book, string Warehouse)> CrashedOrderAsync(int stock, Row row, Guid? userId = null, string? key = null)
     {
@@ -32,7 +38,7 @@ public sealed class OrderRecoveryTests(MemoryClusterFixture fixture)
         var store = new InMemoryOrderStore(fixture.Cluster.Options.ServiceId);
         var added = row == Row.WithState
             ? await store.AddAsync(orderId, accepted.UserId, OrderStatus.Pending, now,
-                state: OrderRowStorage.Encode(fixture.Cluster.ServiceProvider.GetRequiredService<Serializer>(), new OrderState { Order = accepted }))
+                state: SiloStateSerializer().Serialize(new OrderState { Order = accepted }).ToArray())
             : await store.AddAsync(orderId, accepted.UserId, OrderStatus.Pending, now, OrderPayload.Serialize(accepted));
         Assert.True(added);
         return (orderId, book.Id, warehouse);
