@@ -20,10 +20,17 @@ public sealed class WarehouseOperationsTests(MemoryClusterFixture fixture)
 
         await _grains.GetGrain<IWarehouseGrain>(name).SetFaultAsync(FaultKind.Offline, null, "test");
 
-        // No manual trigger: the 2 s health-check reminder must notice.
-        await Scenario.EventuallyAsync(async () => (await registry.GetAsync(name))!.Status == WarehouseStatus.Offline, TimeSpan.FromSeconds(15), "the reminder marks it OFFLINE");
-        var events = await _grains.GetGrain<IOpsEventLogGrain>(0).QueryAsync(new OpsEventQuery(Kind: "warehouse_offline", Limit: 1000));
-        Assert.Contains(events, e => e.Details["warehouse"] == name && e.Severity == OpsSeverity.Error);
+        // No manual trigger: the 2 s health-check reminder must notice. The registry answers reads while it writes the new
+        // status, before it records the event, so both are waited for.
+        var log = _grains.GetGrain<IOpsEventLogGrain>(0);
+        IReadOnlyList<OpsEvent> ours = [];
+        await Scenario.EventuallyAsync(async () =>
+        {
+            if ((await registry.GetAsync(name))!.Status != WarehouseStatus.Offline) return false;
+            ours = [.. (await log.QueryAsync(new OpsEventQuery(Kind: "warehouse_offline", Limit: 1000))).Where(e => e.Details["warehouse"] == name)];
+            return ours.Count > 0;
+        }, TimeSpan.FromSeconds(15), "the reminder marks it OFFLINE and records it");
+        Assert.Equal(OpsSeverity.Error, Assert.Single(ours).Severity);
 
         await _grains.GetGrain<IWarehouseGrain>(name).ClearFaultAsync("test");
         Assert.Equal(WarehouseStatus.Healthy, (await registry.CheckHealthAsync()).Single(w => w.Name == name).Status);

@@ -79,7 +79,8 @@ public sealed class AccountProtectionTests(GuardedWebAppFixture app)
         Assert.Contains("failed sign-ins", locked.GetProperty("message").GetString());
         await AssertRateLimitedAsync(await app.As(email, "right-password").GetAsync("/store/orders"));
 
-        // The lock lasts LockoutDuration (1 s here); then the right password works again.
+        // The lock lasts LockoutDuration (3 s here, long enough that a stalled machine still sees both refusals); then the
+        // right password works again.
         await Scenario.EventuallyAsync(async () => (await LoginAsync(email, "right-password")).StatusCode == HttpStatusCode.OK,
             Patience, "the account unlocks after its backoff");
         Assert.Equal(HttpStatusCode.OK, (await app.As(email, "right-password").GetAsync("/store/orders")).StatusCode);

@@ -69,8 +69,8 @@ public sealed class GuardedWebAppFixture : WebApplicationFactory<Program>, IAsyn
         builder.UseSetting("AgentOps:RateLimits:RegisterPermitLimit", RegisterPermitLimit.ToString());
         builder.UseSetting("AgentOps:RateLimits:RegisterWindow", "00:10:00");
         builder.UseSetting("AgentOps:Security:LockoutThreshold", LockoutThreshold.ToString());
-        builder.UseSetting("AgentOps:Security:LockoutDuration", "00:00:01");
-        builder.UseSetting("AgentOps:Security:MaxLockoutDuration", "00:00:04");
+        builder.UseSetting("AgentOps:Security:LockoutDuration", "00:00:03");
+        builder.UseSetting("AgentOps:Security:MaxLockoutDuration", "00:00:12");
         builder.UseSetting("AgentOps:Security:CookieRevalidationInterval", "00:00:00.100");
         // Long enough that a request right after a change made elsewhere still meets the reused stamp.
         builder.UseSetting("AgentOps:Security:StampRecheckInterval", StampRecheckInterval.ToString());

@@ -4,10 +4,11 @@ using Orleans.TestingHost;
 
 namespace AgentOps.Tests.Infrastructure;
 
-/// <summary>One silo whose agents plan with <see cref="ScriptedChatClient"/> (the IChatClient path), and approvals that expire after 3 s.</summary>
+/// <summary>One silo whose agents plan with <see cref="ScriptedChatClient"/> (the IChatClient path), and approvals that expire after 8 s.</summary>
 public sealed class LlmClusterFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan ApprovalTimeout = TimeSpan.FromSeconds(3);
+    // Long enough that a stalled test machine does not expire an approval a test is about to give.
+    public static readonly TimeSpan ApprovalTimeout = TimeSpan.FromSeconds(8);
 
     public TestCluster Cluster { get; private set; } = null!;
 

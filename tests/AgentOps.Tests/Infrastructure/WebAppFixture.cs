@@ -48,6 +48,8 @@ public class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("AgentOps:Cluster:GatewayPort", TestPorts.Free().ToString());
         builder.UseSetting("AgentOps:Security:BcryptWorkFactor", "4");
         builder.UseSetting("AgentOps:Bookstore:HealthCheckPeriod", "00:00:05");
+        // Tests compare the last reconciliation before and after an action: no reminder may run one in between.
+        builder.UseSetting("AgentOps:Bookstore:ReconciliationPeriod", "01:00:00");
         Configure(builder);
     }
 

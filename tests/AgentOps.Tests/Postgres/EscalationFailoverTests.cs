@@ -6,6 +6,7 @@ using AgentOps.Notifications;
 using AgentOps.Tests.Infrastructure;
 using AgentOps.Tests.Notifications;
 using Npgsql;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
 namespace AgentOps.Tests.Postgres;
@@ -87,8 +88,9 @@ public sealed class EscalationFailoverTests
     }
 
     /// <summary>
-    /// Starts runs until one waits for approval on a silo other than the primary (killing the primary would take the
-    /// test's own gateway with it); the others are rejected at once. Returns that run, its silo and its deadline.
+    /// Starts a run placed on a silo other than the primary (killing the primary would take the test's own gateway with
+    /// it) and waits for it to ask for approval. A run that left less than a second to its deadline (a stalled machine)
+    /// is rejected and another started. Returns that run, its silo and its deadline.
     /// </summary>
     private static async Task<(Guid Run, SiloHandle Host, DateTimeOffset EscalateAt)> RunWaitingOnASecondarySiloAsync(TestCluster cluster, string prompt)
     {
@@ -96,7 +98,17 @@ public sealed class EscalationFailoverTests
         var management = grains.GetGrain<IManagementGrain>(0);
         for (var attempt = 0; attempt < 12; attempt++)
         {
-            var run = await Runs.StartAsync(grains, prompt, "inventory");
+            // A placement hint, not chance: the default director weighs load and may keep choosing the primary.
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, cluster.SecondarySilos[attempt % cluster.SecondarySilos.Count].SiloAddress);
+            Guid run;
+            try
+            {
+                run = await Runs.StartAsync(grains, prompt, "inventory");
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
             await Runs.WaitForAsync(grains, run, RunStatus.Suspended);
             var address = await management.GetActivationAddress(grains.GetGrain<IAgentRunGrain>(run));
             var host = cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.Equals(address));
@@ -105,7 +117,7 @@ public sealed class EscalationFailoverTests
                 return (run, host, escalateAt);
             Assert.Null((await grains.GetGrain<IAgentRunGrain>(run).DecideAsync(new RunDecision(ApprovalDecision.Rejected, Runs.Admin))).Error);
         }
-        Assert.Fail("no run of 12 waited on a secondary silo with more than a second to its deadline");
+        Assert.Fail("no run of 12 waited on its secondary silo with more than a second to its deadline");
         return default;
     }
 

@@ -84,13 +84,16 @@ public sealed class FailedWriteTests : IAsyncLifetime
         Assert.Equal(8, await Scenario.StockAsync(grains, name, book.Id));
     }
 
-    /// <summary>The next write of a row of <paramref name="table"/> matching <paramref name="match"/> waits half a second, then fails; later ones pass.</summary>
+    /// <summary>
+    /// The next write of a row of <paramref name="table"/> matching <paramref name="match"/> waits three seconds, then fails;
+    /// later ones pass. The wait is the window in which the test must see the write start and send its repeat.
+    /// </summary>
     private Task RefuseNextWriteAsync(string table, string match) => ExecuteAsync($$"""
         CREATE SEQUENCE IF NOT EXISTS refused_writes;
         CREATE OR REPLACE FUNCTION refuse_next_write() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF {{match}} AND nextval('refused_writes') = 1 THEN
-            PERFORM pg_sleep(0.5);
+            PERFORM pg_sleep(3);
             RAISE EXCEPTION 'storage refuses this write';
           END IF;
           RETURN NEW;
