@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using AgentOps.Common;
 using AgentOps.Hosting;
 using AgentOps.Warehouses;
@@ -21,6 +22,8 @@ public sealed class InventoryCacheGrain(
 {
     private bool _dirty;
     private IGrainTimer? _refresh;
+    // Each book's answer, built once per change instead of sorted again on every catalog read.
+    private readonly Dictionary<Guid, BookInventory> _snapshots = [];
 
     private int Shard => (int)this.GetPrimaryKeyLong();
 
@@ -37,8 +40,12 @@ public sealed class InventoryCacheGrain(
 
     public Task<BookInventory> GetAsync(Guid bookId) => Task.FromResult(Snapshot(bookId));
 
-    public Task<ImmutableArray<BookInventory>> GetManyAsync(ImmutableArray<Guid> bookIds) =>
-        Task.FromResult(bookIds.Select(Snapshot).ToImmutableArray());
+    public Task<ImmutableArray<BookInventory>> GetManyAsync(ImmutableArray<Guid> bookIds)
+    {
+        var books = new BookInventory[bookIds.Length];
+        for (var i = 0; i < books.Length; i++) books[i] = Snapshot(bookIds[i]);
+        return Task.FromResult(ImmutableCollectionsMarshal.AsImmutableArray(books));
+    }
 
     public Task<ImmutableArray<BookInventory>> GetAllAsync() =>
         Task.FromResult(state.State.Books.Keys.Select(Snapshot).ToImmutableArray());
@@ -74,6 +81,7 @@ public sealed class InventoryCacheGrain(
             {
                 drifts.Add(new InventoryDrift(bookId, warehouse, stale.Quantity, 0));
                 byWarehouse[warehouse] = new WarehouseStock(warehouse, 0, at);
+                _snapshots.Remove(bookId);
                 _dirty = true;
             }
         }
@@ -113,13 +121,18 @@ public sealed class InventoryCacheGrain(
         }
         if (byWarehouse.TryGetValue(warehouse, out var current) && current.LastSynced > at) return;
         byWarehouse[warehouse] = new WarehouseStock(warehouse, quantity, at);
+        _snapshots.Remove(bookId);
         _dirty = true;
     }
 
-    private BookInventory Snapshot(Guid bookId) => new(bookId,
-        state.State.Books.TryGetValue(bookId, out var byWarehouse)
-            ? [.. byWarehouse.Values.OrderBy(w => w.Warehouse, StringComparer.Ordinal)]
-            : []);
+    private BookInventory Snapshot(Guid bookId)
+    {
+        if (_snapshots.TryGetValue(bookId, out var known)) return known;
+        if (!state.State.Books.TryGetValue(bookId, out var byWarehouse)) return new BookInventory(bookId, []);
+        var stock = byWarehouse.Values.ToArray();
+        Array.Sort(stock, static (a, b) => string.CompareOrdinal(a.Warehouse, b.Warehouse));
+        return _snapshots[bookId] = new BookInventory(bookId, ImmutableCollectionsMarshal.AsImmutableArray(stock));
+    }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ public static class CatalogApi
         return routes;
     }
 
-    private static async Task<Results<Ok<IEnumerable<BookResponse>>, ApiErrorResult>> ListAsync(
+    private static async Task<Results<Ok<List<BookResponse>>, ApiErrorResult>> ListAsync(
         CatalogReadCache catalog, StockView stock, IOptions<ApiOptions> api,
         string? search, string? genre, int? limit, int? offset)
     {
@@ -37,8 +37,8 @@ public static class CatalogApi
                 .Where(b => string.IsNullOrWhiteSpace(genre) || string.Equals(b.Genre, genre, StringComparison.OrdinalIgnoreCase))
                 .Skip(skip).Take(take)
                 .ToList();
-        var totals = await stock.TotalsAsync(page.Select(b => b.Id));
-        return TypedResults.Ok(page.Select(b => totals.TryGetValue(b.Id, out var t) ? BookResponse.From(b, t.Total, t.Available) : BookResponse.From(b, 0, 0)));
+        var totals = await stock.TotalsAsync(page.ConvertAll(b => b.Id));
+        return TypedResults.Ok(page.ConvertAll(b => totals.TryGetValue(b.Id, out var t) ? BookResponse.From(b, t.Total, t.Available) : BookResponse.From(b, 0, 0)));
     }
 
     private static async Task<Results<Ok<BookResponse>, ApiErrorResult>> GetAsync(string id, CatalogReadCache catalog, StockView stock)
